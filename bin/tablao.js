@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `tablao` command. Plain JavaScript so that an old Node.js can still say what is wrong.
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 24) {
+  process.stderr.write(
+    `tablao needs Node.js 24 or newer, but this is Node.js ${process.versions.node}.\n` +
+      'Run it through npm, which uses the Node.js 24 that `npm ci` installed: `npx tablao ...`\n',
+  );
+  process.exit(1);
+}
+const { main } = await import('./cli.ts');
+process.exitCode = await main(process.argv.slice(2));

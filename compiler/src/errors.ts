@@ -1,3 +1,5 @@
+import type { CompileLogEntry } from './types.ts';
+
 // Every way a compile can fail ends as a CompileError: a message for people, plus the facts a
 // client needs to point at the problem (the script's line and column, or the settings at fault).
 
@@ -17,7 +19,11 @@ export type CompileErrorKind =
   /** The submission was made against an older version of the job type. */
   | 'etag'
   /** The compiled job is not valid (no tasks, bad dependencies, cycles, non-JSON parameters). */
-  | 'output';
+  | 'output'
+  /** The submission itself is malformed (no name, a priority that is not a number, …). */
+  | 'submission'
+  /** No job type of that name is known. */
+  | 'unknown-type';
 
 export interface SourceLocation {
   file: string;
@@ -34,12 +40,15 @@ export interface SettingProblem {
 export interface CompileErrorDetails {
   location?: SourceLocation;
   problems?: SettingProblem[];
+  /** What the script printed before it failed. */
+  log?: CompileLogEntry[];
 }
 
 export class CompileError extends Error {
   readonly kind: CompileErrorKind;
   readonly location?: SourceLocation;
   readonly problems?: SettingProblem[];
+  readonly log?: CompileLogEntry[];
 
   constructor(kind: CompileErrorKind, message: string, details: CompileErrorDetails = {}) {
     super(message);
@@ -47,14 +56,22 @@ export class CompileError extends Error {
     this.kind = kind;
     if (details.location) this.location = details.location;
     if (details.problems) this.problems = details.problems;
+    if (details.log) this.log = details.log;
   }
 
-  toJSON(): { kind: CompileErrorKind; message: string; location?: SourceLocation; problems?: SettingProblem[] } {
+  toJSON(): {
+    kind: CompileErrorKind;
+    message: string;
+    location?: SourceLocation;
+    problems?: SettingProblem[];
+    log?: CompileLogEntry[];
+  } {
     return {
       kind: this.kind,
       message: this.message,
       ...(this.location ? { location: this.location } : {}),
       ...(this.problems ? { problems: this.problems } : {}),
+      ...(this.log ? { log: this.log } : {}),
     };
   }
 }

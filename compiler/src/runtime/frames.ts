@@ -39,22 +39,21 @@ export function frameRangeIntervals(range: string): Array<[number, number]> {
   } else {
     throw new Error(`frame range must be a string like "1-10", got ${typeof input}`);
   }
-  const quoted = JSON.stringify(text);
   if (text.trim() === '') {
-    throw new Error(`frame range ${quoted} is empty`);
+    throw new Error(`frame range ${JSON.stringify(text)} is empty`);
   }
 
   function parseFrame(bound: string, part: string): number {
     const trimmed = bound.trim();
     if (trimmed === '') {
-      throw new Error(`frame range ${quoted}: ${JSON.stringify(part.trim())} is missing a frame number`);
+      throw new Error(`frame range ${JSON.stringify(text)}: ${JSON.stringify(part.trim())} is missing a frame number`);
     }
     if (!/^\+?[0-9]+$/.test(trimmed)) {
-      throw new Error(`frame range ${quoted}: ${JSON.stringify(trimmed)} is not a frame number`);
+      throw new Error(`frame range ${JSON.stringify(text)}: ${JSON.stringify(trimmed)} is not a frame number`);
     }
     const frame = Number(trimmed);
     if (!Number.isSafeInteger(frame)) {
-      throw new Error(`frame range ${quoted}: ${JSON.stringify(trimmed)} is too large a frame number`);
+      throw new Error(`frame range ${JSON.stringify(text)}: ${JSON.stringify(trimmed)} is too large a frame number`);
     }
     return frame;
   }
@@ -71,12 +70,12 @@ export function frameRangeIntervals(range: string): Array<[number, number]> {
       const start = parseFrame(bounds[0], part);
       const end = parseFrame(bounds[1], part);
       if (end < start) {
-        throw new Error(`frame range ${quoted}: ${JSON.stringify(part.trim())} ends before it starts`);
+        throw new Error(`frame range ${JSON.stringify(text)}: ${JSON.stringify(part.trim())} ends before it starts`);
       }
       intervals.push([start, end]);
     } else {
       throw new Error(
-        `frame range ${quoted}: ${JSON.stringify(part.trim())} is not a frame or a range of frames ` +
+        `frame range ${JSON.stringify(text)}: ${JSON.stringify(part.trim())} is not a frame or a range of frames ` +
           '(expected N, A-B or A..B)',
       );
     }
@@ -97,7 +96,7 @@ export function frameRangeIntervals(range: string): Array<[number, number]> {
       total += interval[1] - interval[0] + 1;
     }
     if (total > 10_000_000) {
-      throw new Error(`frame range ${quoted} has more than 10,000,000 frames, which is too many for one job`);
+      throw new Error(`frame range ${JSON.stringify(text)} has more than 10,000,000 frames, which is too many for one job`);
     }
   }
   return merged;

@@ -11,6 +11,10 @@ interface CommandEntry {
 }
 
 export const commands: Record<string, CommandEntry> = {
+  start: {
+    summary: 'start the farm on this machine (what is built so far)',
+    load: () => import('./start-command.ts'),
+  },
   compile: {
     summary: 'compile a job with a job-type script in the sandbox and print the compiled job',
     load: () => import('../compiler/src/cli/compile-command.ts'),

@@ -1,0 +1,27 @@
+// The manager's HTTP application: error handling, then the API routed from the OpenAPI
+// document, then the document itself.
+
+import Koa from 'koa';
+import { stringify } from 'yaml';
+import { allHandlers } from './handlers/index.ts';
+import type { ManagerServices } from './handlers/context.ts';
+import { apiDocument } from './http/api-document.ts';
+import { errorMiddleware } from './http/error-middleware.ts';
+import { buildApiRouter } from './http/router.ts';
+
+export function createApp(services: ManagerServices): Koa {
+  const app = new Koa();
+  const document = apiDocument();
+  app.use(errorMiddleware(services.log));
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/api/v3/openapi.json') ctx.body = document;
+    else if (ctx.path === '/api/v3/openapi.yaml') {
+      ctx.type = 'application/yaml';
+      ctx.body = stringify(document);
+    } else await next();
+  });
+  const router = buildApiRouter({ document, handlers: allHandlers(services) });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

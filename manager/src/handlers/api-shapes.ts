@@ -1,0 +1,39 @@
+// Stored records → the API's JSON shapes (Flamenco's field names).
+
+import type { JobRecord, TaskSummaryRecord } from '../storage/jobs.ts';
+
+export function apiJob(job: JobRecord): Record<string, unknown> {
+  return {
+    id: job.id,
+    name: job.name,
+    type: job.jobType,
+    type_etag: job.jobTypeEtag,
+    priority: job.priority,
+    settings: job.settings,
+    metadata: job.metadata,
+    submitter_platform: job.submitterPlatform,
+    ...(job.shamanCheckoutId ? { storage: { shaman_checkout_id: job.shamanCheckoutId } } : {}),
+    ...(job.workerTagId ? { worker_tag: job.workerTagId } : {}),
+    created: job.createdAt,
+    updated: job.updatedAt,
+    status: job.status,
+    activity: job.activity,
+    steps_completed: job.stepsCompleted,
+    steps_total: job.stepsTotal,
+    ...(job.deleteRequestedAt ? { delete_requested_at: job.deleteRequestedAt } : {}),
+  };
+}
+
+export function apiTaskSummary(task: TaskSummaryRecord): Record<string, unknown> {
+  return {
+    id: task.id,
+    name: task.name,
+    status: task.status,
+    index_in_job: task.indexInJob,
+    priority: task.priority,
+    task_type: task.taskType,
+    updated: task.updated,
+    steps_completed: task.stepsCompleted,
+    steps_total: task.stepsTotal,
+  };
+}

@@ -1,0 +1,73 @@
+// Builds the Koa router from the OpenAPI document: every operation is routed, validated, and
+// handed to the handler registered under its operationId. Operations without a handler yet
+// answer 501 with a message, so clients learn what is missing instead of getting a 404.
+
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ApiDocument, OperationObject } from './api-document.ts';
+import { HttpError } from './http-error.ts';
+import { readJsonBody } from './json-body.ts';
+import { RequestValidator, type ValidatedRequest } from './request-validation.ts';
+
+export type OperationHandler = (request: ValidatedRequest, ctx: Context) => Promise<unknown> | unknown;
+
+/** What a handler may return to control the response beyond a JSON body with status 200. */
+export class Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, body?: unknown, headers: Record<string, string> = {}) {
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+export interface ApiRouterOptions {
+  document: ApiDocument;
+  handlers: Partial<Record<string, OperationHandler>>;
+  /** Runs before the handler of operations that declare `worker_auth` security. */
+  authenticateWorker?: (ctx: Context) => Promise<void>;
+}
+
+export function buildApiRouter(options: ApiRouterOptions): Router {
+  const router = new Router();
+  const validator = new RequestValidator(options.document);
+  for (const [path, item] of Object.entries(options.document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as OperationObject | undefined;
+      if (!operation) continue;
+      const handler = options.handlers[operation.operationId];
+      const needsWorker = (operation.security ?? []).some((s) => 'worker_auth' in s);
+      const bodyLimit = operation['x-tablao-body-limit'] ?? DEFAULT_BODY_LIMIT;
+      const koaPath = path.replace(/\{([^}]+)\}/g, ':$1');
+      router[method](koaPath, async (ctx) => {
+        if (!handler) {
+          throw new HttpError(501, `${operation.operationId} (${method.toUpperCase()} ${path}) is not implemented by this manager yet`);
+        }
+        if (needsWorker && options.authenticateWorker) await options.authenticateWorker(ctx);
+        const body = operation.requestBody ? await readJsonBody(ctx, bodyLimit) : undefined;
+        const request = validator.validate(path, method, {
+          params: ctx.params as Record<string, string>,
+          query: ctx.query as Record<string, string | string[] | undefined>,
+          body,
+        });
+        const result = await handler(request, ctx);
+        if (result instanceof Reply) {
+          ctx.status = result.status;
+          for (const [name, value] of Object.entries(result.headers)) ctx.set(name, value);
+          if (result.body !== undefined) ctx.body = result.body;
+        } else if (result === undefined) {
+          ctx.status = 204;
+        } else {
+          ctx.body = result;
+        }
+      });
+    }
+  }
+  return router;
+}

@@ -1,0 +1,56 @@
+// Starting and stopping a manager: configuration, database, compiler, job types, HTTP.
+
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { JobCompiler } from '@tablao/compiler';
+import { pino, type Logger } from 'pino';
+import { createApp } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { ManagerConfig } from './config/config.ts';
+import { JobTypeRegistry } from './job-types/registry.ts';
+import { openDatabase, type Database } from './storage/database.ts';
+
+export interface RunningManager {
+  url: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** PostgreSQL only: the schema to use (tests use one each). */
+  databaseSchema?: string;
+}
+
+export const TABLAO_VERSION = '0.1.0';
+
+export async function startManager(config: ManagerConfig, options: StartOptions = {}): Promise<RunningManager> {
+  const log = options.log ?? pino({ name: 'tablao-manager' });
+  const db = await openDatabase({
+    url: config.database || join(config.dataDir, 'tablao.sqlite'),
+    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+  });
+  const compiler = new JobCompiler();
+  const registry = new JobTypeRegistry({ compiler, db, scriptsDir: join(config.dataDir, 'scripts') });
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const app = createApp({ config, db, compiler, registry, clock: options.clock ?? systemClock, log, platform, version: TABLAO_VERSION });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host || undefined, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host && config.host !== '0.0.0.0' ? config.host : 'localhost';
+  return {
+    url: `http://${host}:${port}`,
+    db,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      compiler.dispose();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Opens the manager's database: the embedded SQLite file in the data folder (WAL, foreign
+// keys, a busy timeout), or PostgreSQL when the configuration names a database URL. Both run
+// the same migrations and the same queries.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knex, { type Knex } from 'knex';
+import { migrationSource } from './migration-source.ts';
+
+export type Database = Knex;
+
+export interface DatabaseOptions {
+  /** `postgres://…` for PostgreSQL; otherwise the path of the SQLite file (or `:memory:`). */
+  url: string;
+  /** PostgreSQL only: the schema to use (created if missing); tests use one each. */
+  schema?: string;
+}
+
+export function isPostgres(db: Database): boolean {
+  return db.client.config.client === 'pg';
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const db = /^postgres(ql)?:\/\//.test(options.url) ? await openPostgres(options.url, options.schema) : openSqlite(options.url);
+  await db.migrate.latest({ migrationSource });
+  return db;
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+  const db = knex({ client: 'pg', connection: url, pool: { min: 1, max: 10 }, ...(schema ? { searchPath: [schema] } : {}) });
+  if (schema) await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+  return db;
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return knex({
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    // One connection: SQLite writes are serialised anyway, and one connection keeps
+    // transactions simple and the WAL consistent.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(connection: { pragma(statement: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
+        connection.pragma('journal_mode = WAL');
+        connection.pragma('synchronous = NORMAL');
+        connection.pragma('foreign_keys = ON');
+        connection.pragma('busy_timeout = 20000');
+        done(null, connection);
+      },
+    },
+  });
+}

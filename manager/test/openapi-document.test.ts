@@ -4,8 +4,8 @@
 // bounds promised in manager/openapi/README.md hold for everything a client can send.
 
 import assert from 'node:assert/strict';
+import { createApiAjv, type ApiDocument } from '../src/http/api-document.ts';
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
@@ -209,25 +209,7 @@ function operationSchemaPointers(): string[] {
   return pointers;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-
-function makeAjv(): Ajv2020 {
-  // Strict, with union types allowed (JSON Schema 2020-12 uses them for nullables) and the
-  // OpenAPI-only schema keywords registered as annotations. `strictRequired` is off because
-  // "not both of a and b" is written `not: { required: [a, b] }`, which it would refuse.
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: true });
-  ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs']);
-  // The document root is loaded as a schema so that `#/components/...` references resolve;
-  // its OpenAPI keywords are annotations for ajv.
-  ajv.addVocabulary(['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags']);
-  ajv.addFormat('uuid', UUID);
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)) });
-  ajv.addSchema(doc, 'tablao');
-  return ajv;
-}
-
-const ajv = makeAjv();
+const ajv = createApiAjv(doc as ApiDocument);
 
 function validator(schemaName: string): ValidateFunction {
   return ajv.compile({ $ref: `tablao${pointer('components', 'schemas', schemaName)}` });

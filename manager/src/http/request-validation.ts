@@ -74,14 +74,22 @@ export class RequestValidator {
   #compile(path: string, method: string): OperationValidators {
     const operation = this.#document.paths[path][method] as OperationObject;
     const parameters = [
-      ...resolveParameters(this.#document, (this.#document.paths[path] as { parameters?: OperationObject['parameters'] }).parameters),
-      ...resolveParameters(this.#document, operation.parameters),
+      ...resolveParameters(this.#document, (this.#document.paths[path] as { parameters?: OperationObject['parameters'] }).parameters, [
+        'paths',
+        path,
+        'parameters',
+      ]),
+      ...resolveParameters(this.#document, operation.parameters, ['paths', path, method, 'parameters']),
     ];
-    const byLocation = (where: 'path' | 'query') => parameters.filter((p) => p.in === where);
-    const objectSchema = (list: ParameterObject[]) => ({
+    const byLocation = (where: 'path' | 'query') => parameters.filter((p) => p.parameter.in === where);
+    // Each parameter's schema is referenced where it stands in the document, so its own
+    // `$ref`s resolve.
+    const objectSchema = (list: LocatedParameter[]) => ({
       type: 'object',
-      properties: Object.fromEntries(list.map((p) => [p.name, p.schema ?? {}])),
-      required: list.filter((p) => p.required || p.in === 'path').map((p) => p.name),
+      properties: Object.fromEntries(
+        list.map((p) => [p.parameter.name, p.parameter.schema ? { $ref: documentRef(...p.pointer, 'schema') } : {}]),
+      ),
+      required: list.filter((p) => p.parameter.required || p.parameter.in === 'path').map((p) => p.parameter.name),
     });
     const pathParams = byLocation('path');
     const queryParams = byLocation('query');
@@ -89,7 +97,7 @@ export class RequestValidator {
     return {
       ...(pathParams.length ? { params: this.#paramAjv.compile(objectSchema(pathParams)) } : {}),
       ...(queryParams.length ? { query: this.#paramAjv.compile(objectSchema(queryParams)) } : {}),
-      queryNames: new Set(queryParams.map((p) => p.name)),
+      queryNames: new Set(queryParams.map((p) => p.parameter.name)),
       ...(jsonBody?.schema
         ? { body: this.#bodyAjv.compile({ $ref: documentRef('paths', path, method, 'requestBody', 'content', 'application/json', 'schema') }) }
         : {}),
@@ -98,13 +106,22 @@ export class RequestValidator {
   }
 }
 
-function resolveParameters(document: ApiDocument, list: OperationObject['parameters'] | undefined): ParameterObject[] {
-  return (list ?? []).map((p) => {
+interface LocatedParameter {
+  parameter: ParameterObject;
+  /** Where the parameter object stands in the document. */
+  pointer: string[];
+}
+
+function resolveParameters(document: ApiDocument, list: OperationObject['parameters'] | undefined, at: string[]): LocatedParameter[] {
+  return (list ?? []).map((p, index) => {
     if ('$ref' in p) {
       const name = p.$ref.replace('#/components/parameters/', '');
-      return (document.components as { parameters: Record<string, ParameterObject> }).parameters[name];
+      return {
+        parameter: (document.components as { parameters: Record<string, ParameterObject> }).parameters[name],
+        pointer: ['components', 'parameters', name],
+      };
     }
-    return p;
+    return { parameter: p, pointer: [...at, String(index)] };
   });
 }
 

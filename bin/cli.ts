@@ -15,6 +15,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'start the farm on this machine (what is built so far)',
     load: () => import('./start-command.ts'),
   },
+  manager: {
+    summary: 'run the manager: the farm\'s API, storage and scheduling',
+    load: () => import('../manager/src/cli/manager-command.ts'),
+  },
   compile: {
     summary: 'compile a job with a job-type script in the sandbox and print the compiled job',
     load: () => import('../compiler/src/cli/compile-command.ts'),

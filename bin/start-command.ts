@@ -1,21 +1,14 @@
-// `tablao start` (what `npm start` runs): starts the farm on this machine. The manager and
-// the worker are still being built; until they land, this says what can be used already.
+// `tablao start` (what `npm start` runs): the farm on this machine. For now that is the
+// manager, on the embedded SQLite database in ./tablao-data; the local worker and the studio
+// join it as they are built.
 
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('Usage: tablao start\n\nStarts the farm on this machine: the manager, one local worker and the studio.\n');
+    process.stdout.write(
+      'Usage: tablao start [manager options]\n\nStarts the farm on this machine: the manager (see `tablao manager --help`).\n',
+    );
     return 0;
   }
-  process.stdout.write(
-    [
-      'Tablao: the manager, the worker and the studio are not built yet, so there is no farm to start.',
-      'What works today is the job compiler:',
-      '',
-      '  npx tablao compile job-types/echo-sleep-test.js job-types/examples/echo-sleep-test/<case>.job.json',
-      '',
-      'Run `npx tablao --help` for every command.',
-      '',
-    ].join('\n'),
-  );
-  return 0;
+  const manager = await import('../manager/src/cli/manager-command.ts');
+  return manager.run(args);
 }

@@ -8,13 +8,17 @@ import type { ManagerServices } from './handlers/context.ts';
 import { apiDocument } from './http/api-document.ts';
 import { errorMiddleware } from './http/error-middleware.ts';
 import { buildApiRouter } from './http/router.ts';
+import { swaggerUi } from './http/swagger-ui.ts';
 
 export function createApp(services: ManagerServices): Koa {
   const app = new Koa();
   const document = apiDocument();
   app.use(errorMiddleware(services.log));
+  app.use(swaggerUi);
   app.use(async (ctx, next) => {
-    if (ctx.path === '/api/v3/openapi.json') ctx.body = document;
+    // Until the studio is served here, the front page is the API's documentation.
+    if (ctx.path === '/' && ctx.method === 'GET') ctx.redirect('/api/v3/swagger-ui/');
+    else if (ctx.path === '/api/v3/openapi.json') ctx.body = document;
     else if (ctx.path === '/api/v3/openapi.yaml') {
       ctx.type = 'application/yaml';
       ctx.body = stringify(document);

@@ -19,6 +19,20 @@ onEachDatabase('API basics', (manager) => {
     assert.match(yaml.text, /^openapi: 3\.1/m);
   });
 
+  it('serves Swagger UI for its document, and sends the front page there', async () => {
+    const page = await manager().request('GET', '/api/v3/swagger-ui/');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /swagger-ui-bundle\.js/);
+    const bundle = await fetch(`${manager().url}/api/v3/swagger-ui/swagger-ui-bundle.js`);
+    assert.equal(bundle.status, 200);
+    assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+    const init = await manager().request('GET', '/api/v3/swagger-ui/initializer.js');
+    assert.match(init.text, /\/api\/v3\/openapi\.json/);
+    const front = await fetch(`${manager().url}/`, { redirect: 'manual' });
+    assert.equal(front.status, 302);
+    assert.equal(front.headers.get('location'), '/api/v3/swagger-ui/');
+  });
+
   it('lists the built-in job types with their settings and etags', async () => {
     const types = await manager().request('GET', '/api/v3/jobs/types');
     assert.equal(types.status, 200);

@@ -9,6 +9,9 @@ import { systemClock, type Clock } from './clock.ts';
 import type { ManagerConfig } from './config/config.ts';
 import { JobTypeRegistry } from './job-types/registry.ts';
 import { openDatabase, type Database } from './storage/database.ts';
+import { EventBus } from './events/event-bus.ts';
+import { TaskLogStore } from './task-logs/task-log-store.ts';
+import { DEFAULT_STATE_MACHINE_OPTIONS } from './domain/task-state-machine.ts';
 
 export interface RunningManager {
   url: string;
@@ -34,7 +37,19 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   const compiler = new JobCompiler();
   const registry = new JobTypeRegistry({ compiler, db, scriptsDir: join(config.dataDir, 'scripts') });
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const app = createApp({ config, db, compiler, registry, clock: options.clock ?? systemClock, log, platform, version: TABLAO_VERSION });
+  const app = createApp({
+    config,
+    db,
+    compiler,
+    registry,
+    clock: options.clock ?? systemClock,
+    log,
+    platform,
+    version: TABLAO_VERSION,
+    events: new EventBus(),
+    taskLogs: new TaskLogStore(config.dataDir),
+    stateMachine: DEFAULT_STATE_MACHINE_OPTIONS,
+  });
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host || undefined, () => resolve(s));

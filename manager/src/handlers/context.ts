@@ -6,6 +6,9 @@ import type { Clock } from '../clock.ts';
 import type { ManagerConfig } from '../config/config.ts';
 import type { JobTypeRegistry } from '../job-types/registry.ts';
 import type { Database } from '../storage/database.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { TaskLogStore } from '../task-logs/task-log-store.ts';
+import type { StateMachineOptions } from '../domain/task-state-machine.ts';
 
 export interface ManagerServices {
   config: ManagerConfig;
@@ -17,4 +20,7 @@ export interface ManagerServices {
   /** The manager's platform in Go's naming (linux, windows, darwin). */
   platform: string;
   version: string;
+  events: EventBus;
+  taskLogs: TaskLogStore;
+  stateMachine: StateMachineOptions;
 }

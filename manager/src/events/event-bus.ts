@@ -1,0 +1,25 @@
+// What changed on the farm, for live updates (the SSE stream, metrics). Publishers call
+// `publish` after their transaction committed; subscribers must not throw or block.
+
+export type FarmEventType = 'job' | 'task' | 'worker' | 'worker-tag' | 'task-log' | 'last-rendered' | 'job-type';
+
+export interface FarmEvent {
+  type: FarmEventType;
+  /** The event's payload as the API documents it (Flamenco's Event*Update shapes). */
+  data: Record<string, unknown>;
+}
+
+export type FarmEventListener = (event: FarmEvent) => void;
+
+export class EventBus {
+  readonly #listeners = new Set<FarmEventListener>();
+
+  publish(event: FarmEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  subscribe(listener: FarmEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,30 @@
+// One decision, applied whole: the work runs in a transaction (reading state, deciding with the
+// domain rules, applying effects); once it committed, the task log lines it produced are
+// written and its events published.
+
+import { timestamp, type Clock } from '../clock.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { TaskLogStore } from '../task-logs/task-log-store.ts';
+import { emptyApplied, type AppliedEffects } from './apply-effects.ts';
+import type { Database } from './database.ts';
+
+export interface TransactionServices {
+  db: Database;
+  clock: Clock;
+  events: EventBus;
+  taskLogs: TaskLogStore;
+}
+
+export async function inTransaction<T>(
+  services: TransactionServices,
+  work: (trx: Database, applied: AppliedEffects, now: string) => Promise<T>,
+): Promise<T> {
+  const applied = emptyApplied();
+  const now = timestamp(services.clock);
+  const result = await services.db.transaction((trx) => work(trx, applied, now));
+  for (const { jobId, taskId, line } of applied.taskLogLines) {
+    await services.taskLogs.appendManagerLines(jobId, taskId, [line], now);
+  }
+  for (const event of applied.events) services.events.publish(event);
+  return result;
+}

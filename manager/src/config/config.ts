@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse, stringify } from 'yaml';
+import { DEFAULT_VARIABLES, type VariableDefinitions } from '../domain/variables.ts';
 
 export interface ManagerConfig {
   managerName: string;
@@ -17,6 +18,8 @@ export interface ManagerConfig {
   database: string;
   /** The folder every worker and the manager reach, where job files live. Empty until set up. */
   sharedStoragePath: string;
+  /** Two-way and one-way variables ({blender}, {jobs}, …) per platform and audience. */
+  variables: VariableDefinitions;
   /** The config file this came from. */
   configFile: string;
 }
@@ -31,12 +34,18 @@ export interface ConfigOverrides {
 
 export const CONFIG_FILE_NAME = 'tablao-manager.yaml';
 
+interface FileVariable {
+  is_twoway?: boolean;
+  values: { platform?: string; platforms?: readonly string[]; audience?: 'all' | 'workers' | 'users' | ''; value: string }[];
+}
+
 interface FileConfig {
   manager_name?: string;
   host?: string;
   port?: number;
   database?: string;
   shared_storage_path?: string;
+  variables?: Record<string, FileVariable>;
 }
 
 const fileSchema = {
@@ -48,10 +57,36 @@ const fileSchema = {
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     database: { type: 'string', maxLength: 4096 },
     shared_storage_path: { type: 'string', maxLength: 4096 },
+    variables: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['values'],
+        properties: {
+          is_twoway: { type: 'boolean' },
+          values: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['value'],
+              properties: {
+                platform: { type: 'string' },
+                platforms: { type: 'array', items: { type: 'string' } },
+                audience: { enum: ['all', 'workers', 'users', ''] },
+                value: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
   },
 };
 
-const validateFile = new Ajv({ allErrors: true }).compile<FileConfig>(fileSchema);
+const validateFile = new Ajv({ allErrors: true, allowUnionTypes: true }).compile<FileConfig>(fileSchema);
 
 const DEFAULTS: Required<FileConfig> = {
   manager_name: 'Tablao Manager',
@@ -59,6 +94,7 @@ const DEFAULTS: Required<FileConfig> = {
   port: 8080,
   database: '',
   shared_storage_path: '',
+  variables: toFileVariables(DEFAULT_VARIABLES),
 };
 
 export class ConfigError extends Error {}
@@ -81,8 +117,21 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Manag
     dataDir,
     database: overrides.database ?? merged.database,
     sharedStoragePath: merged.shared_storage_path,
+    variables: fromFileVariables(merged.variables),
     configFile,
   };
+}
+
+export function fromFileVariables(variables: Record<string, FileVariable>): VariableDefinitions {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, v]) => [name, { ...(v.is_twoway ? { isTwoWay: true } : {}), values: v.values }]),
+  );
+}
+
+export function toFileVariables(variables: VariableDefinitions): Record<string, FileVariable> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, v]) => [name, { ...(v.isTwoWay ? { is_twoway: true } : {}), values: v.values.map((x) => ({ ...x })) }]),
+  );
 }
 
 export function parseConfigText(text: string, file: string): FileConfig {

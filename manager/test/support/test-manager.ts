@@ -9,6 +9,7 @@ import knex from 'knex';
 import { pino } from 'pino';
 import type { ManagerConfig } from '../../src/config/config.ts';
 import { startManager, type RunningManager } from '../../src/manager.ts';
+import { DEFAULT_VARIABLES } from '../../src/domain/variables.ts';
 
 export const POSTGRES_URL = process.env.TABLAO_TEST_POSTGRES_URL ?? '';
 
@@ -38,6 +39,7 @@ export async function startTestManager(kind: DatabaseKind, overrides: Partial<Ma
     dataDir,
     database: kind === 'postgres' ? POSTGRES_URL : '',
     sharedStoragePath: '',
+    variables: DEFAULT_VARIABLES,
     configFile: join(dataDir, 'tablao-manager.yaml'),
     ...overrides,
   };

@@ -46,9 +46,6 @@ export function buildApiRouter(options: ApiRouterOptions): Router {
       const bodyLimit = operation['x-tablao-body-limit'] ?? DEFAULT_BODY_LIMIT;
       const koaPath = path.replace(/\{([^}]+)\}/g, ':$1');
       router[method](koaPath, async (ctx) => {
-        if (!handler) {
-          throw new HttpError(501, `${operation.operationId} (${method.toUpperCase()} ${path}) is not implemented by this manager yet`);
-        }
         if (needsWorker && options.authenticateWorker) await options.authenticateWorker(ctx);
         const body = operation.requestBody ? await readJsonBody(ctx, bodyLimit) : undefined;
         const request = validator.validate(path, method, {
@@ -56,6 +53,9 @@ export function buildApiRouter(options: ApiRouterOptions): Router {
           query: ctx.query as Record<string, string | string[] | undefined>,
           body,
         });
+        if (!handler) {
+          throw new HttpError(501, `${operation.operationId} (${method.toUpperCase()} ${path}) is not implemented by this manager yet`);
+        }
         const result = await handler(request, ctx);
         if (result instanceof Reply) {
           ctx.status = result.status;

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompileError, JobCompiler } from '../../compiler/src/index.ts';
 import type { CompileErrorKind, CompiledJob, JobTypeSource, SubmittedJob } from '../../compiler/src/index.ts';
+import { normaliseTaskIds } from '../../manager/src/job-types/task-positions.ts';
 import { builtInJobTypesDir, loadBuiltInJobTypes, loadJobTypeFile, loadJobTypesIn } from '../index.ts';
 
 const EXAMPLES_DIR = join(builtInJobTypesDir, 'examples');
@@ -73,15 +74,7 @@ function readExamples(): Example[] {
 }
 
 /** The compiled job as plain JSON data, with every task UUID replaced by "#<index of the task>". */
-function normalise(compiled: CompiledJob): CompiledJob {
-  const plain = JSON.parse(JSON.stringify(compiled)) as CompiledJob;
-  const placeholders = new Map(plain.tasks.map((task, index) => [task.uuid, `#${index}`]));
-  for (const task of plain.tasks) {
-    task.uuid = placeholders.get(task.uuid) as string;
-    task.dependencies = task.dependencies.map((uuid) => placeholders.get(uuid) ?? `not a task of this job: ${uuid}`);
-  }
-  return plain;
-}
+const normalise = (compiled: CompiledJob): CompiledJob => normaliseTaskIds(compiled, (index) => `#${index}`);
 
 /** Every `--python-expr` argument of the job's commands. */
 function pythonExpressions(compiled: CompiledJob): string[] {

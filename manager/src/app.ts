@@ -9,12 +9,20 @@ import { apiDocument } from './http/api-document.ts';
 import { errorMiddleware } from './http/error-middleware.ts';
 import { buildApiRouter } from './http/router.ts';
 import { swaggerUi } from './http/swagger-ui.ts';
+import { lastRenderedFiles } from './last-rendered/image-files.ts';
+import { LastRenderedStore } from './last-rendered/last-rendered-store.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
+import { taskLogDownload } from './task-logs/log-download.ts';
 
 export function createApp(services: ManagerServices): Koa {
   const app = new Koa();
   const document = apiDocument();
   app.use(errorMiddleware(services.log));
   app.use(swaggerUi);
+  app.use(metricsRoute(services.metrics));
+  // Files of jobs, at Flamenco's /job-files/ URLs: whole task logs and last-rendered images.
+  app.use(taskLogDownload(services.taskLogs));
+  app.use(lastRenderedFiles(new LastRenderedStore(services.config.dataDir)));
   app.use(async (ctx, next) => {
     // Until the studio is served here, the front page is the API's documentation.
     if (ctx.path === '/' && ctx.method === 'GET') ctx.redirect('/api/v3/swagger-ui/');

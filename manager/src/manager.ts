@@ -12,10 +12,15 @@ import { openDatabase, type Database } from './storage/database.ts';
 import { EventBus } from './events/event-bus.ts';
 import { TaskLogStore } from './task-logs/task-log-store.ts';
 import { DEFAULT_STATE_MACHINE_OPTIONS } from './domain/task-state-machine.ts';
+import { ManagerMetrics } from './metrics/metrics.ts';
+import type { ManagerServices } from './handlers/context.ts';
+import { SleepScheduler } from './background/sleep-scheduler.ts';
 
 export interface RunningManager {
   url: string;
   db: Database;
+  /** What the handlers work with (tests publish events and write logs through it). */
+  services: ManagerServices;
   close(): Promise<void>;
 }
 
@@ -37,7 +42,8 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   const compiler = new JobCompiler();
   const registry = new JobTypeRegistry({ compiler, db, scriptsDir: join(config.dataDir, 'scripts') });
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const app = createApp({
+  const events = new EventBus();
+  const services: ManagerServices = {
     config,
     db,
     compiler,
@@ -46,24 +52,32 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
     log,
     platform,
     version: TABLAO_VERSION,
-    events: new EventBus(),
-    taskLogs: new TaskLogStore(config.dataDir),
+    events,
+    taskLogs: new TaskLogStore(config.dataDir, events),
     stateMachine: DEFAULT_STATE_MACHINE_OPTIONS,
-  });
+    metrics: new ManagerMetrics(db),
+  };
+  const app = createApp(services);
+  const sleepScheduler = new SleepScheduler(services);
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host || undefined, () => resolve(s));
     s.once('error', reject);
   });
+  sleepScheduler.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host && config.host !== '0.0.0.0' ? config.host : 'localhost';
   return {
     url: `http://${host}:${port}`,
     db,
+    services,
     async close() {
+      // Ends the event streams, which would otherwise keep the server open.
+      events.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await sleepScheduler.stop();
       compiler.dispose();
       await db.destroy();
     },

@@ -2,14 +2,31 @@
 // compiled job-type scripts it has run, so a warm compile only creates a fresh context.
 // An isolate runs one compile at a time; one that was killed (memory limit, or a compile that
 // would not stop) is replaced by a new one on its next use.
+//
+// V8 cannot always keep an isolate under its heap limit: a single large allocation near the limit
+// (a Map, Set or object with many keys growing its table) is a fatal out-of-memory error, and
+// isolated-vm aborts the whole process on one unless `onCatastrophicError` is set. With it, the
+// isolate's thread is parked for good and the handler runs here: the isolate is disposed (its heap
+// is lost) and the compile in progress is told at once.
 
+import { setFlagsFromString } from 'node:v8';
 import ivm from 'isolated-vm';
 import { RUNTIME_FILENAME, runtimeSource } from './runtime-source.ts';
+
+// isolated-vm stops a script (time limit, memory limit, dispose) through V8's RequestInterrupt.
+// On Node 24's V8 a loop compiled by concurrent on-stack replacement does not service those
+// interrupts: `for (;;) list.push(new Array(1000).fill(0))` then runs on past both limits and
+// takes gigabytes. Compiling OSR code on the isolate's own thread (a small cost, only for long
+// loops) keeps every loop interruptible. The flag is process-wide and read when a loop is
+// optimised, so it is set before any isolate exists.
+setFlagsFromString('--no-concurrent-osr');
 
 export interface IsolateSlot {
   isolate: ivm.Isolate;
   runtime: ivm.Script;
   scripts: Map<string, ivm.Script>;
+  /** Called when isolated-vm reports a catastrophic error in this isolate; the isolate is dead then. */
+  onCatastrophe?: (message: string) => void;
 }
 
 const SCRIPTS_PER_ISOLATE = 100;
@@ -61,9 +78,17 @@ export class IsolatePool {
   }
 
   #newSlot(): IsolateSlot {
-    const isolate = new ivm.Isolate({ memoryLimit: this.#heapMiB });
+    let slot: IsolateSlot | undefined;
+    const isolate = new ivm.Isolate({
+      memoryLimit: this.#heapMiB,
+      onCatastrophicError: (message) => {
+        if (!isolate.isDisposed) isolate.dispose();
+        slot?.onCatastrophe?.(message);
+      },
+    });
     const runtime = isolate.compileScriptSync(runtimeSource(), { filename: RUNTIME_FILENAME });
-    return { isolate, runtime, scripts: new Map() };
+    slot = { isolate, runtime, scripts: new Map() };
+    return slot;
   }
 
   async #acquire(): Promise<IsolateSlot> {

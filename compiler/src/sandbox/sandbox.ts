@@ -76,15 +76,20 @@ export class Sandbox {
   #run(jobType: PreparedJobType, requestJson: string): Promise<unknown> {
     return this.#pool.with(async (slot) => {
       const deadline = Date.now() + this.#options.limits.timeMs;
-      const context = await slot.isolate.createContext();
+      let context: ivm.Context | undefined;
       try {
-        const response = await this.#runInContext(slot, context, jobType, requestJson, deadline);
+        // The whole run is bounded, not only the script's promise: isolated-vm's own timeout
+        // does not stop every loop, and an isolate that ran out of memory may never answer.
+        const response = await withDeadline(slot, deadline, async () => {
+          context = await slot.isolate.createContext();
+          return this.#runInContext(slot, context, jobType, requestJson, deadline);
+        });
         if (response.ok) return response.value;
         throw this.#scriptFailure(jobType, response);
       } catch (error) {
         throw this.#translate(slot, jobType, error);
       } finally {
-        if (!slot.isolate.isDisposed) context.release();
+        if (context && !slot.isolate.isDisposed) context.release();
       }
     });
   }
@@ -121,14 +126,11 @@ export class Sandbox {
       }
       throw error;
     }
-    const pending = entry.apply(undefined, [requestJson], {
+    // When the script's promise never settles, the deadline ends the run.
+    const json = (await entry.apply(undefined, [requestJson], {
       result: { copy: true, promise: true },
       timeout: remaining(),
-    }) as Promise<string>;
-    const json = await withDeadline(pending, remaining(), () => {
-      // The script's promise never settled, or its continuation would not stop.
-      if (!slot.isolate.isDisposed) slot.isolate.dispose();
-    });
+    })) as string;
     return JSON.parse(json) as Response;
   }
 
@@ -161,7 +163,13 @@ export class Sandbox {
     if (error instanceof CompileError) return error;
     const message = error instanceof Error ? error.message : String(error);
     const file = jobType.main.filename;
-    if (error instanceof DeadlineError || /timed out/i.test(message)) {
+    if (error instanceof KilledError && error.forMemory) {
+      return new CompileError(
+        'memory',
+        `${file}: the script needed more than ${this.#options.limits.heapMiB} MiB of memory and was stopped; look for data that grows without end`,
+      );
+    }
+    if (error instanceof KilledError || /timed out/i.test(message)) {
       return new CompileError(
         'timeout',
         `${file}: the script ran longer than ${this.#options.limits.timeMs} ms and was stopped; look for an endless loop, or a promise that never settles`,
@@ -181,21 +189,44 @@ export class Sandbox {
   }
 }
 
-class DeadlineError extends Error {}
+/** The run was ended from outside: at its deadline, or because its isolate died. */
+class KilledError extends Error {
+  readonly forMemory: boolean;
 
-function withDeadline<T>(promise: Promise<T>, ms: number, onExpiry: () => void): Promise<T> {
+  constructor(message: string, forMemory: boolean) {
+    super(message);
+    this.forMemory = forMemory;
+  }
+}
+
+/**
+ * Runs `work` until the deadline; after it, or as soon as isolated-vm reports the isolate dead
+ * (V8 out of memory), the isolate is disposed and the run fails with a KilledError. An isolate
+ * already disposed when the deadline passes was killed for its memory limit but never answered.
+ */
+function withDeadline<T>(slot: IsolateSlot, deadline: number, work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const settle = () => {
+      clearTimeout(timer);
+      slot.onCatastrophe = undefined;
+    };
+    const kill = (error: KilledError) => {
+      settle();
+      reject(error);
+    };
     const timer = setTimeout(() => {
-      onExpiry();
-      reject(new DeadlineError('deadline'));
-    }, ms);
-    promise.then(
+      const forMemory = slot.isolate.isDisposed;
+      if (!forMemory) slot.isolate.dispose();
+      kill(new KilledError('the run passed its deadline', forMemory));
+    }, Math.max(1, deadline - Date.now()));
+    slot.onCatastrophe = (message) => kill(new KilledError(message, /memory/i.test(message)));
+    work().then(
       (value) => {
-        clearTimeout(timer);
+        settle();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        settle();
         reject(error);
       },
     );

@@ -1,10 +1,13 @@
 // The manager's configuration: `tablao-manager.yaml` in the data folder (or --config), made
-// with working defaults on first run; command-line flags override it.
+// with working defaults on first run; command-line flags override it. The running manager
+// shares one ManagerConfig object between its services; saving settings that take effect at
+// once (shared storage, variables, the name) changes that object in place, so every service
+// sees them (updateConfigFile).
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_VARIABLES, type VariableDefinitions } from '../domain/variables.ts';
 
@@ -34,12 +37,13 @@ export interface ConfigOverrides {
 
 export const CONFIG_FILE_NAME = 'tablao-manager.yaml';
 
-interface FileVariable {
+export interface FileVariable {
   is_twoway?: boolean;
   values: { platform?: string; platforms?: readonly string[]; audience?: 'all' | 'workers' | 'users' | ''; value: string }[];
 }
 
-interface FileConfig {
+/** The settings as the file spells them. */
+export interface FileConfig {
   manager_name?: string;
   host?: string;
   port?: number;
@@ -141,16 +145,29 @@ export function parseConfigText(text: string, file: string): FileConfig {
   } catch (error) {
     throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`, { cause: error });
   }
-  if (!validateFile(value)) {
-    const problems = (validateFile.errors ?? []).map((e) => {
-      const key = e.instancePath.slice(1) || (e.params as { additionalProperty?: string }).additionalProperty || 'the file';
-      return e.keyword === 'additionalProperties'
-        ? `"${key}" is not a setting (known: ${Object.keys(fileSchema.properties).join(', ')})`
-        : `"${key}" ${e.message}`;
-    });
-    throw new ConfigError(`${file}: ${problems.join('; ')}`);
-  }
+  return checkConfigSettings(value, file);
+}
+
+/** Checks settings (parsed YAML, or JSON from the API) against the file's format; the error names each bad setting. */
+export function checkConfigSettings(value: unknown, source: string): FileConfig {
+  if (!validateFile(value)) throw new ConfigError(`${source}: ${describeProblems(validateFile.errors ?? [])}`);
   return value;
+}
+
+function describeProblems(errors: readonly ErrorObject[]): string {
+  const problems = errors.map((e) => {
+    const at = e.instancePath.slice(1).replaceAll('/', '.');
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      return at === ''
+        ? `"${extra}" is not a setting (known: ${Object.keys(fileSchema.properties).join(', ')})`
+        : `"${at}" has "${extra}", which it does not know`;
+    }
+    if (e.keyword === 'propertyNames') return `"${at}" has a name that is not a variable name (letters, digits and _)`;
+    if (e.keyword === 'type' && at === '') return 'the configuration must be a map of settings';
+    return `"${at || 'the file'}" ${e.message ?? 'is not valid'}`;
+  });
+  return [...new Set(problems)].join('; ');
 }
 
 function defaultConfigText(): string {
@@ -163,4 +180,136 @@ function defaultConfigText(): string {
     '# one file can use PostgreSQL instead, e.g. postgres://tablao@dbhost/tablao',
     '',
   ].join('\n');
+}
+
+/** Every setting, with the defaults for those the file leaves out. */
+export function withDefaults(settings: FileConfig): Required<FileConfig> {
+  return { ...DEFAULTS, ...settings };
+}
+
+/**
+ * The running configuration in the file's terms: the settings that come from the file alone
+ * (host, port and database may come from command-line flags, so they are left out).
+ */
+export function fileSettingsOf(config: ManagerConfig): FileConfig {
+  return {
+    manager_name: config.managerName,
+    shared_storage_path: config.sharedStoragePath,
+    variables: toFileVariables(config.variables),
+  };
+}
+
+/** Reads and checks the configuration file; a ConfigError names what is wrong. */
+export async function readConfigFile(file: string): Promise<{ text: string; settings: FileConfig }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file} cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  return { text, settings: parseConfigText(text, file) };
+}
+
+/** The file as it is: its text when it can be read, its settings when they are valid, else the problem. */
+export async function inspectConfigFile(file: string): Promise<{ text?: string; settings?: FileConfig; problem?: ConfigError }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return { problem: new ConfigError(`${file} cannot be read: ${(error as Error).message}`, { cause: error }) };
+  }
+  try {
+    return { text, settings: parseConfigText(text, file) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { text, problem: error };
+    throw error;
+  }
+}
+
+/** The text of a configuration file the manager writes. */
+export function configFileText(settings: FileConfig): string {
+  return [
+    '# Tablao manager configuration, written by the manager. Command-line flags override these',
+    '# settings; host, port and database take effect when the manager starts.',
+    '',
+    stringify(settings).trimEnd(),
+    '',
+  ].join('\n');
+}
+
+/** Writes to one file at a time, in order, so that two saves never mix. */
+const writeQueues = new Map<string, Promise<unknown>>();
+
+function queued<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const previous = writeQueues.get(file) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  writeQueues.set(file, settled);
+  void settled.then(() => {
+    if (writeQueues.get(file) === settled) writeQueues.delete(file);
+  });
+  return next;
+}
+
+/**
+ * Replaces the file's settings. They are checked first (a ConfigError names each bad setting),
+ * then written beside the file and renamed over it: a bad request or a failed write never
+ * loses the old file. The running configuration is left alone.
+ */
+export async function writeConfigFile(file: string, settings: unknown): Promise<FileConfig> {
+  const checked = checkConfigSettings(settings, 'the configuration');
+  return queued(file, async () => {
+    await writeAtomically(file, configFileText(checked));
+    return checked;
+  });
+}
+
+/**
+ * Changes settings in the file and in the running configuration: `change` gets the file's
+ * current settings (or, when the file cannot be read, the running ones) and returns the new
+ * ones. The shared `config` object is changed in place, so every service sees the new name,
+ * shared storage and variables at once; host, port and database need a restart.
+ */
+export function updateConfigFile(config: ManagerConfig, change: (settings: FileConfig) => FileConfig): Promise<FileConfig> {
+  return queued(config.configFile, async () => {
+    let current: FileConfig;
+    try {
+      current = (await readConfigFile(config.configFile)).settings;
+    } catch {
+      current = fileSettingsOf(config);
+    }
+    const updated = checkConfigSettings(change(structuredClone(current)), 'the configuration');
+    await writeAtomically(config.configFile, configFileText(updated));
+    const effective = withDefaults(updated);
+    config.managerName = effective.manager_name;
+    config.sharedStoragePath = effective.shared_storage_path;
+    config.variables = fromFileVariables(effective.variables);
+    return updated;
+  });
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  await mkdir(dirname(file), { recursive: true });
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new ConfigError(`${file} could not be written: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Whether the Shaman upload API is on. This manager has no Shaman store yet; its setting will live here. */
+export function isShamanEnabled(_config: ManagerConfig): boolean {
+  return false;
+}
+
+/** Where job files live, as the manager sees it: `<shared storage>/jobs` with Shaman, else the shared storage (the `{jobs}` variable). */
+export function effectiveJobsPath(config: ManagerConfig): string {
+  if (config.sharedStoragePath === '' || !isShamanEnabled(config)) return config.sharedStoragePath;
+  return join(config.sharedStoragePath, 'jobs');
 }

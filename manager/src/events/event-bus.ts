@@ -13,13 +13,31 @@ export type FarmEventListener = (event: FarmEvent) => void;
 
 export class EventBus {
   readonly #listeners = new Set<FarmEventListener>();
+  readonly #closeListeners = new Set<() => void>();
+  #closed = false;
 
   publish(event: FarmEvent): void {
+    if (this.#closed) return;
     for (const listener of this.#listeners) listener(event);
   }
 
   subscribe(listener: FarmEventListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Called once when the manager stops, so long-lived listeners (event streams) can end. */
+  onClose(listener: () => void): () => void {
+    if (this.#closed) listener();
+    else this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** The manager is stopping: later events are dropped and close listeners run. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const listener of this.#closeListeners) listener();
+    this.#closeListeners.clear();
   }
 }

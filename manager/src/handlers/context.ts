@@ -9,6 +9,7 @@ import type { Database } from '../storage/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { TaskLogStore } from '../task-logs/task-log-store.ts';
 import type { StateMachineOptions } from '../domain/task-state-machine.ts';
+import type { ManagerMetrics } from '../metrics/metrics.ts';
 
 export interface ManagerServices {
   config: ManagerConfig;
@@ -23,4 +24,6 @@ export interface ManagerServices {
   events: EventBus;
   taskLogs: TaskLogStore;
   stateMachine: StateMachineOptions;
+  /** Prometheus metrics: `recordCompile(ms)`, `recordDispatch(ms)`. */
+  metrics: ManagerMetrics;
 }

@@ -5,11 +5,23 @@ import type { ManagerServices } from './context.ts';
 import { jobTypeHandlers } from './job-types.ts';
 import { jobHandlers } from './jobs.ts';
 import { metaHandlers } from './meta.ts';
+import { taskLogHandlers } from './task-logs.ts';
+import { lastRenderedHandlers } from './last-rendered.ts';
+import { eventHandlers } from './events.ts';
+import { configurationHandlers } from './configuration.ts';
+import { workerManagementHandlers } from './worker-mgt.ts';
+import { workerHandlers } from './worker.ts';
 
 export function allHandlers(services: ManagerServices): Record<string, OperationHandler> {
   return {
     ...metaHandlers(services),
+    ...configurationHandlers(services),
+    ...workerManagementHandlers(services),
     ...jobTypeHandlers(services),
     ...jobHandlers(services),
+    ...taskLogHandlers(services),
+    ...lastRenderedHandlers(services),
+    ...eventHandlers(services),
+    ...workerHandlers(services),
   };
 }

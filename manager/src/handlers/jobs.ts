@@ -1,15 +1,72 @@
-// Job operations: submit, check, read and list jobs and their tasks.
+// Job operations: submit, check, read and list jobs and their tasks; what people do to jobs
+// (status, priority, worker tag, deletion, blocklist); queries and the task graph; and, from
+// tasks.ts, what people do to single tasks.
 
 import type { SubmittedJob } from '@tablao/compiler';
+import { isMassDeletable, massDeletionCutoff } from '../domain/job-deletion.ts';
+import { decideJobPriorityChange } from '../domain/job-priority.ts';
+import { decideJobDeletionRequest, decideJobStatusRequest, JOB_ACTIONS } from '../domain/job-status-requests.ts';
+import { listAlternatives, plural } from '../domain/refusal.ts';
+import type { JobStatus } from '../domain/statuses.ts';
+import type { RequeueScope } from '../domain/task-state-machine.ts';
+import { badRequest, HttpError, notFound, unprocessable } from '../http/http-error.ts';
 import { Reply, type OperationHandler } from '../http/router.ts';
-import { notFound } from '../http/http-error.ts';
 import { compileSubmission, submitJob } from '../jobs/submit-job.ts';
-import { fetchJob, fetchJobs, fetchJobTasks } from '../storage/jobs.ts';
-import { apiJob, apiTaskSummary } from './api-shapes.ts';
+import { applyEffects } from '../storage/apply-effects.ts';
+import { fetchJobBlocklist, removeFromJobBlocklist } from '../storage/blocklist.ts';
+import type { Database } from '../storage/database.ts';
+import { JobDeleter, jobsLastUpdatedBy, markJobsForDeletion, shamanCheckoutToErase } from '../storage/job-deletion.ts';
+import { queryJobs, queryJobTasks } from '../storage/job-queries.ts';
+import { loadJobSnapshot } from '../storage/job-snapshot.ts';
+import {
+  fetchJob,
+  fetchJobs,
+  fetchJobsByIds,
+  fetchJobTasks,
+  findWorkerTagId,
+  jobExists,
+  jobUpdateEvent,
+  lockJob,
+  updateJobPriority,
+  updateJobWorkerTag,
+  type JobRecord,
+} from '../storage/jobs.ts';
+import { fetchJobGraph } from '../storage/tasks.ts';
+import { inTransaction } from '../storage/transaction.ts';
+import { apiJob } from './api-shapes.ts';
 import type { ManagerServices } from './context.ts';
+import { apiTaskSummaryWithWorker, taskHandlers } from './tasks.ts';
+
+/** Jobs whose mark events are built per query during a mass deletion. */
+const EVENT_BATCH = 500;
 
 export function jobHandlers(services: ManagerServices): Record<string, OperationHandler> {
+  const deleter = new JobDeleter(services);
+  // Finishes deletions that a stop of the manager interrupted.
+  deleter.deleteMarkedInBackground();
+
+  /** The job, locked for the rest of the transaction; 404 when there is none. */
+  async function lockedJob(trx: Database, jobId: string): Promise<JobRecord> {
+    await lockJob(trx, jobId);
+    const job = await fetchJob(trx, jobId);
+    if (!job) throw notFound(`there is no job ${jobId}`);
+    return job;
+  }
+
+  async function existingJob(jobId: string): Promise<JobRecord> {
+    const job = await fetchJob(services.db, jobId);
+    if (!job) throw notFound(`there is no job ${jobId}`);
+    return job;
+  }
+
+  async function mustExist(jobId: string): Promise<void> {
+    if (!(await jobExists(services.db, jobId))) throw notFound(`there is no job ${jobId}`);
+  }
+
   return {
+    // Tasks are part of what people do to jobs: one group, registered once.
+    ...taskHandlers(services),
+
     submitJob: async ({ body }) => apiJob(await submitJob(services, body as SubmittedJob)),
 
     submitJobCheck: async ({ body }) => {
@@ -17,11 +74,7 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
       return new Reply(204);
     },
 
-    fetchJob: async ({ params }) => {
-      const job = await fetchJob(services.db, params.job_id as string);
-      if (!job) throw notFound(`there is no job ${String(params.job_id)}`);
-      return apiJob(job);
-    },
+    fetchJob: async ({ params }) => apiJob(await existingJob(params.job_id as string)),
 
     fetchJobs: async ({ query }) => {
       const { jobs, total } = await fetchJobs(services.db, {
@@ -33,12 +86,160 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
 
     fetchJobTasks: async ({ params, query }) => {
       const jobId = params.job_id as string;
-      if (!(await fetchJob(services.db, jobId))) throw notFound(`there is no job ${jobId}`);
+      await mustExist(jobId);
       const { tasks, total } = await fetchJobTasks(services.db, jobId, {
         offset: (query.offset as number | undefined) ?? 0,
         limit: (query.limit as number | undefined) ?? 100_000,
       });
-      return new Reply(200, { tasks: tasks.map(apiTaskSummary) }, { 'X-Total-Count': String(total) });
+      return new Reply(200, { tasks: tasks.map(apiTaskSummaryWithWorker) }, { 'X-Total-Count': String(total) });
+    },
+
+    setJobStatus: async ({ params, body }) => {
+      const jobId = params.job_id as string;
+      const change = body as { status: string; reason: string; requeue_tasks?: RequeueScope };
+      if (change.requeue_tasks !== undefined && change.status !== 'requeueing') {
+        throw badRequest(`requeue_tasks goes only with status requeueing; leave it out when asking for ${change.status}`);
+      }
+      await inTransaction(services, async (trx, applied, now) => {
+        await lockJob(trx, jobId);
+        const job = await loadJobSnapshot(trx, jobId);
+        if (!job) throw notFound(`there is no job ${jobId}`);
+        const decision = decideJobStatusRequest(job, { status: change.status, reason: change.reason, requeueScope: change.requeue_tasks });
+        if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
+        await applyEffects(trx, decision.effects, now, services.stateMachine, applied);
+      });
+    },
+
+    setJobPriority: async ({ params, body }) => {
+      const jobId = params.job_id as string;
+      const { priority } = body as { priority: number };
+      await inTransaction(services, async (trx, applied, now) => {
+        const job = await lockedJob(trx, jobId);
+        const decision = decideJobPriorityChange({ status: job.status as JobStatus }, priority);
+        if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
+        await updateJobPriority(trx, jobId, decision.priority, now);
+        applied.events.push(jobUpdateEvent({ ...job, priority: decision.priority, updatedAt: now }));
+      });
+    },
+
+    setJobTag: async ({ params, body }) => {
+      const jobId = params.job_id as string;
+      const tag = body as { id?: string; name?: string };
+      await inTransaction(services, async (trx, applied, now) => {
+        const job = await lockedJob(trx, jobId);
+        let tagId: string | null = null;
+        if (tag.id !== undefined || tag.name !== undefined) {
+          tagId = (await findWorkerTagId(trx, tag)) ?? null;
+          if (tagId === null) {
+            const which = tag.id !== undefined ? `id ${tag.id}` : `name "${tag.name}"`;
+            throw unprocessable(`no worker tag has the ${which}; GET /api/v3/worker-mgt/tags lists the tags, and an empty object removes the job's tag`);
+          }
+        }
+        await updateJobWorkerTag(trx, jobId, tagId, now);
+        applied.events.push(jobUpdateEvent({ ...job, workerTagId: tagId, updatedAt: now }));
+      });
+    },
+
+    deleteJobWhatWouldItDo: async ({ params }) => {
+      const job = await existingJob(params.job_id as string);
+      return { shaman_checkout: (await shamanCheckoutToErase(services.config, job)) !== undefined };
+    },
+
+    deleteJob: async ({ params }) => {
+      const jobId = params.job_id as string;
+      await inTransaction(services, async (trx, applied, now) => {
+        const job = await lockedJob(trx, jobId);
+        const decision = decideJobDeletionRequest({ status: job.status as JobStatus });
+        if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
+        await markJobsForDeletion(trx, [jobId], now);
+        applied.events.push(jobUpdateEvent({ ...job, deleteRequestedAt: now, updatedAt: now }));
+      });
+      await deleter.delete(jobId);
+    },
+
+    deleteJobMass: async ({ body }) => {
+      const cutoff = massDeletionCutoff(new Date((body as { last_updated_max: string }).last_updated_max));
+      const { marked, updatedBy } = await inTransaction(services, async (trx, applied, now) => {
+        const candidates = await jobsLastUpdatedBy(trx, cutoff.toISOString());
+        const ids = candidates
+          .filter((job) => isMassDeletable({ status: job.status as JobStatus, updatedAt: new Date(job.updatedAt) }, cutoff))
+          .map((job) => job.id);
+        await markJobsForDeletion(trx, ids, now);
+        for (let i = 0; i < ids.length; i += EVENT_BATCH) {
+          for (const job of await fetchJobsByIds(trx, ids.slice(i, i + EVENT_BATCH))) applied.events.push(jobUpdateEvent(job));
+        }
+        return { marked: ids.length, updatedBy: candidates.length };
+      });
+      if (marked === 0) {
+        const deletable = listAlternatives(JOB_ACTIONS.delete.allowedFrom);
+        throw new HttpError(
+          416,
+          updatedBy === 0
+            ? `no job was last updated at or before ${cutoff.toISOString()}; pick a later time`
+            : `${plural(updatedBy, 'job')} ${updatedBy === 1 ? 'was' : 'were'} last updated at or before ${cutoff.toISOString()}, ` +
+              `but none can be deleted: only ${deletable} jobs can. Cancel or pause the others first.`,
+        );
+      }
+      deleter.deleteMarkedInBackground();
+    },
+
+    fetchJobBlocklist: async ({ params }) => {
+      const jobId = params.job_id as string;
+      await mustExist(jobId);
+      const entries = await fetchJobBlocklist(services.db, jobId);
+      return entries.map((entry) => ({ worker_id: entry.workerId, worker_name: entry.workerName, task_type: entry.taskType }));
+    },
+
+    removeJobBlocklist: async ({ params, body }) => {
+      const jobId = params.job_id as string;
+      await mustExist(jobId);
+      const entries = body as { worker_id: string; task_type: string }[];
+      await removeFromJobBlocklist(
+        services.db,
+        jobId,
+        entries.map((entry) => ({ workerId: entry.worker_id, taskType: entry.task_type })),
+      );
+    },
+
+    queryJobs: async ({ body }) => {
+      const query = body as {
+        offset?: number;
+        limit?: number;
+        order_by?: string[];
+        status_in?: string[];
+        metadata?: Record<string, string>;
+        settings?: Record<string, string | number | boolean>;
+      };
+      const { jobs, total } = await queryJobs(services.db, {
+        offset: query.offset ?? 0,
+        limit: query.limit ?? 100,
+        orderBy: query.order_by ?? [],
+        statusIn: query.status_in ?? [],
+        metadata: query.metadata ?? {},
+        settings: query.settings ?? {},
+      });
+      return { jobs: jobs.map(apiJob), total };
+    },
+
+    queryJobTasks: async ({ params, body }) => {
+      const jobId = params.job_id as string;
+      await mustExist(jobId);
+      const query = body as { offset?: number; limit?: number; status_in?: string[] };
+      const offset = query.offset ?? 0;
+      const limit = query.limit ?? 100;
+      const { tasks, total } = await queryJobTasks(services.db, jobId, { offset, limit, statusIn: query.status_in ?? [] });
+      return { tasks: tasks.map(apiTaskSummaryWithWorker), total, offset, limit };
+    },
+
+    fetchJobGraph: async ({ params }) => {
+      const jobId = params.job_id as string;
+      await mustExist(jobId);
+      const graph = await fetchJobGraph(services.db, jobId);
+      return {
+        job_id: jobId,
+        nodes: graph.nodes.map((node) => ({ id: node.id, name: node.name, task_type: node.taskType, status: node.status, index_in_job: node.indexInJob })),
+        edges: graph.edges,
+      };
     },
   };
 }

@@ -1,6 +1,9 @@
-// Meta operations: who this manager is and how it is set up.
+// Meta operations: who this manager is, whether it is set up, and how the farm is doing.
 
+import { isShamanEnabled } from '../config/config.ts';
+import { farmStatus } from '../domain/farm-status.ts';
 import type { OperationHandler } from '../http/router.ts';
+import { countJobsByStatus, countWorkersByStatus } from '../storage/farm-counts.ts';
 import type { ManagerServices } from './context.ts';
 
 /** The Flamenco version whose API this manager speaks; the add-on compares it with its own. */
@@ -14,10 +17,18 @@ export function metaHandlers(services: ManagerServices): Record<string, Operatio
       name: services.config.managerName,
       git: services.version,
     }),
+
     getConfiguration: () => ({
       storageLocation: services.config.sharedStoragePath,
-      shamanEnabled: false,
+      shamanEnabled: isShamanEnabled(services.config),
       isFirstRun: services.config.sharedStoragePath === '',
     }),
+
+    // Worked out on every request from the current counts (Flamenco polls every 30 s and
+    // answers `starting` until its first look), so the answer is never stale.
+    getFarmStatus: async () => {
+      const [workers, jobs] = await Promise.all([countWorkersByStatus(services.db), countJobsByStatus(services.db)]);
+      return { status: farmStatus(workers, jobs) };
+    },
   };
 }

@@ -17,6 +17,8 @@ interface OperationValidators {
   params?: ValidateFunction;
   query?: ValidateFunction;
   queryNames: Set<string>;
+  /** Array parameters sent as one comma-separated value (`explode: false`). */
+  commaSeparated: Set<string>;
   body?: ValidateFunction;
   bodyRequired: boolean;
 }
@@ -48,6 +50,7 @@ export class RequestValidator {
     for (const [name, value] of Object.entries(raw.query)) {
       if (!validators.queryNames.has(name)) continue;
       query[name] = Array.isArray(value) ? value[value.length - 1] : value;
+      if (validators.commaSeparated.has(name) && typeof query[name] === 'string') query[name] = (query[name] as string).split(',');
     }
     if (validators.query && !validators.query(query)) throw invalid('query', validators.query.errors);
 
@@ -98,6 +101,7 @@ export class RequestValidator {
       ...(pathParams.length ? { params: this.#paramAjv.compile(objectSchema(pathParams)) } : {}),
       ...(queryParams.length ? { query: this.#paramAjv.compile(objectSchema(queryParams)) } : {}),
       queryNames: new Set(queryParams.map((p) => p.parameter.name)),
+      commaSeparated: new Set(queryParams.filter((p) => (p.parameter as { explode?: boolean }).explode === false).map((p) => p.parameter.name)),
       ...(jsonBody?.schema
         ? { body: this.#bodyAjv.compile({ $ref: documentRef('paths', path, method, 'requestBody', 'content', 'application/json', 'schema') }) }
         : {}),

@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ApiDocument, OperationObject } from './api-document.ts';
 import { HttpError } from './http-error.ts';
-import { readJsonBody } from './json-body.ts';
+import { readJsonBody, readRawBody } from './json-body.ts';
 import { RequestValidator, type ValidatedRequest } from './request-validation.ts';
 
 export type OperationHandler = (request: ValidatedRequest, ctx: Context) => Promise<unknown> | unknown;
@@ -44,15 +44,23 @@ export function buildApiRouter(options: ApiRouterOptions): Router {
       const handler = options.handlers[operation.operationId];
       const needsWorker = (operation.security ?? []).some((s) => 'worker_auth' in s);
       const bodyLimit = operation['x-tablao-body-limit'] ?? DEFAULT_BODY_LIMIT;
+      // A body that is not JSON (an image, a file) reaches the handler as a Buffer, unvalidated.
+      const content = operation.requestBody?.content;
+      const rawTypes = content && !content['application/json'] ? Object.keys(content) : undefined;
       const koaPath = path.replace(/\{([^}]+)\}/g, ':$1');
       router[method](koaPath, async (ctx) => {
         if (needsWorker && options.authenticateWorker) await options.authenticateWorker(ctx);
-        const body = operation.requestBody ? await readJsonBody(ctx, bodyLimit) : undefined;
+        const raw = rawTypes ? await readRawBody(ctx, bodyLimit, rawTypes) : undefined;
+        if (rawTypes && !raw && operation.requestBody?.required) {
+          throw new HttpError(400, `this operation needs a request body (${rawTypes.join(' or ')})`);
+        }
+        const body = operation.requestBody && !rawTypes ? await readJsonBody(ctx, bodyLimit) : undefined;
         const request = validator.validate(path, method, {
           params: ctx.params as Record<string, string>,
           query: ctx.query as Record<string, string | string[] | undefined>,
           body,
         });
+        if (raw) request.body = raw;
         if (!handler) {
           throw new HttpError(501, `${operation.operationId} (${method.toUpperCase()} ${path}) is not implemented by this manager yet`);
         }

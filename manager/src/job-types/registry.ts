@@ -74,16 +74,31 @@ export class JobTypeRegistry {
     if (folder) return { source: folder, origin: 'folder' };
     const builtIn = (await this.#builtInSources()).find((s) => s.name === name);
     if (builtIn) return { source: { ...builtIn, helpers: await this.#helpers() }, origin: 'built-in' };
-    const custom = await currentCustomJobType(this.#db, name);
+    const custom = isCustomJobTypeName(name) ? await currentCustomJobType(this.#db, name) : undefined;
     if (custom) {
       return {
-        source: { name, filename: `${name}.js`, source: custom.source, helpers: await this.#helpers() },
+        source: { name, filename: customFilename(name), source: custom.source, helpers: await this.#helpers() },
         origin: 'custom',
         version: custom.version,
         updatedAt: custom.createdAt,
       };
     }
     return undefined;
+  }
+
+  /**
+   * An unsaved script compiled as the job type `name` would be: under that type's file name
+   * and with its helpers, or as a custom job type when no type has this name yet.
+   */
+  async unsavedSource(name: string, script: string): Promise<JobTypeSource> {
+    const entry = await this.entry(name);
+    if (entry) return { ...entry.source, source: script };
+    return { name, filename: customFilename(name), source: script, helpers: await this.#helpers() };
+  }
+
+  /** The names of every job type, without running any script. */
+  async names(): Promise<string[]> {
+    return [...(await this.#entries()).keys()];
   }
 
   /** Helper scripts `require('./x')` can load: the folder's scripts. */
@@ -98,7 +113,7 @@ export class JobTypeRegistry {
     const helpers = await this.#helpers();
     for (const custom of await listCustomJobTypes(this.#db)) {
       entries.set(custom.name, {
-        source: { name: custom.name, filename: `${custom.name}.js`, source: custom.source, helpers },
+        source: { name: custom.name, filename: customFilename(custom.name), source: custom.source, helpers },
         origin: 'custom',
         version: custom.version,
         updatedAt: custom.createdAt,
@@ -145,6 +160,19 @@ export class JobTypeRegistry {
       helpers: Object.fromEntries(files.filter((f) => f.filename !== filename).map((f) => [f.filename, f.source])),
     }));
   }
+}
+
+/**
+ * Whether a custom job type may have this name (`CustomJobTypeName` in the API): other names
+ * are not looked up in the database, where some (a NUL character) cannot even be compared.
+ */
+export function isCustomJobTypeName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(name);
+}
+
+/** Custom job types are named in error messages as if they were files. */
+function customFilename(name: string): string {
+  return `${name}.js`;
 }
 
 function compareText(a: string, b: string): number {

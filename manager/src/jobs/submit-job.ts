@@ -10,6 +10,7 @@ import { fetchJob, insertJob, type JobRecord } from '../storage/jobs.ts';
 import { workerTagExists } from '../storage/worker-tags.ts';
 import { compileErrorResponse } from './compile-error-response.ts';
 import { HttpError } from '../http/http-error.ts';
+import type { ManagerMetrics } from '../metrics/metrics.ts';
 
 export interface SubmitJobDeps {
   db: Database;
@@ -18,6 +19,7 @@ export interface SubmitJobDeps {
   clock: Clock;
   /** The manager's own platform, for submissions whose platform is `manager`. */
   platform: string;
+  metrics?: Pick<ManagerMetrics, 'recordCompile'>;
 }
 
 export async function compileSubmission(
@@ -41,12 +43,15 @@ export async function compileSubmission(
   if (submitted.worker_tag && !(await workerTagExists(deps.db, submitted.worker_tag))) {
     throw new HttpError(400, `worker tag ${submitted.worker_tag} does not exist; pick one of the farm's tags or leave worker_tag out`);
   }
+  const started = performance.now();
   try {
     const compiled = await deps.compiler.compile(entry.source, submitted, { now: deps.clock(), jobId });
     return { compiled, origin: entry.origin, version: entry.version ?? null, etag: entry.info.etag };
   } catch (error) {
     if (error instanceof CompileError) throw compileErrorResponse(error);
     throw error;
+  } finally {
+    deps.metrics?.recordCompile(performance.now() - started);
   }
 }
 

@@ -1,7 +1,9 @@
-// Jobs and their tasks: storing a compiled job whole, and reading jobs back.
+// Jobs and their tasks: storing a compiled job whole, reading jobs back, and the small changes
+// people make to a job (priority, worker tag).
 
 import type { CompiledJob } from '@tablao/compiler';
-import type { Database } from './database.ts';
+import type { FarmEvent } from '../events/event-bus.ts';
+import { isPostgres, type Database } from './database.ts';
 
 export interface JobRecord {
   id: string;
@@ -39,8 +41,11 @@ export interface NewJob {
   now: string;
 }
 
-/** Rows per INSERT statement: well under SQLite's 32,766 bound variables. */
-const ROWS_PER_INSERT = 1000;
+/**
+ * Rows per INSERT statement. Knex writes a multi-row insert for SQLite as a compound SELECT,
+ * which SQLite limits to 500 terms; 500 rows also stay well under its 32,766 bound variables.
+ */
+const ROWS_PER_INSERT = 500;
 
 /** Stores the job, its tasks and their dependencies in one transaction: all or nothing. */
 export async function insertJob(db: Database, job: NewJob): Promise<void> {
@@ -88,7 +93,7 @@ export async function insertJob(db: Database, job: NewJob): Promise<void> {
   });
 }
 
-interface JobRow {
+export interface JobRow {
   id: string;
   name: string;
   job_type: string;
@@ -111,7 +116,7 @@ interface JobRow {
   steps_total?: number | string | null;
 }
 
-function jobFromRow(row: JobRow): JobRecord {
+export function jobFromRow(row: JobRow): JobRecord {
   return {
     id: row.id,
     name: row.name,
@@ -137,7 +142,7 @@ function jobFromRow(row: JobRow): JobRecord {
 }
 
 /** Adds each job's step counts, summed over its tasks (one query for the whole page). */
-async function withSteps(db: Database, rows: JobRow[]): Promise<JobRecord[]> {
+export async function withSteps(db: Database, rows: JobRow[]): Promise<JobRecord[]> {
   if (rows.length === 0) return [];
   const sums: { job_id: string; steps_completed: number | string; steps_total: number | string }[] = await db('tasks')
     .whereIn(
@@ -159,6 +164,10 @@ export async function fetchJob(db: Database, id: string): Promise<JobRecord | un
   return row ? (await withSteps(db, [row]))[0] : undefined;
 }
 
+export async function jobExists(db: Database, id: string): Promise<boolean> {
+  return (await db('jobs').where('id', id).first('id')) !== undefined;
+}
+
 export async function fetchJobs(db: Database, page: { offset: number; limit: number }): Promise<{ jobs: JobRecord[]; total: number }> {
   const rows = await db('jobs')
     .orderBy([
@@ -169,6 +178,13 @@ export async function fetchJobs(db: Database, page: { offset: number; limit: num
     .limit(page.limit);
   const [{ total }] = await db('jobs').count<{ total: number | string }[]>({ total: '*' });
   return { jobs: await withSteps(db, rows as JobRow[]), total: Number(total) };
+}
+
+/** A worker as tasks show it: Flamenco's `TaskWorker`. */
+export interface TaskWorkerRecord {
+  id: string;
+  name: string;
+  address: string;
 }
 
 export interface TaskSummaryRecord {
@@ -182,6 +198,55 @@ export interface TaskSummaryRecord {
   stepsCompleted: number;
   stepsTotal: number;
   workerId: string | null;
+  /** The worker the task was last assigned to, when it still exists. */
+  worker: TaskWorkerRecord | null;
+}
+
+/** The columns of a task summary, with its worker's (left-joined as `w`). */
+export const TASK_SUMMARY_COLUMNS = [
+  't.id',
+  't.name',
+  't.status',
+  't.priority',
+  't.index_in_job',
+  't.type',
+  't.updated_at',
+  't.steps_completed',
+  't.steps_total',
+  't.worker_id',
+  'w.name as worker_name',
+  'w.address as worker_address',
+] as const;
+
+export interface TaskSummaryRow {
+  id: string;
+  name: string;
+  status: string;
+  priority: number | string;
+  index_in_job: number | string;
+  type: string;
+  updated_at: string;
+  steps_completed: number | string;
+  steps_total: number | string;
+  worker_id: string | null;
+  worker_name: string | null;
+  worker_address: string | null;
+}
+
+export function taskSummaryFromRow(row: TaskSummaryRow): TaskSummaryRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    priority: Number(row.priority),
+    indexInJob: Number(row.index_in_job),
+    taskType: row.type,
+    updated: row.updated_at,
+    stepsCompleted: Number(row.steps_completed),
+    stepsTotal: Number(row.steps_total),
+    workerId: row.worker_id,
+    worker: row.worker_id !== null && row.worker_name !== null ? { id: row.worker_id, name: row.worker_name, address: row.worker_address ?? '' } : null,
+  };
 }
 
 export async function fetchJobTasks(
@@ -189,26 +254,66 @@ export async function fetchJobTasks(
   jobId: string,
   page: { offset: number; limit: number },
 ): Promise<{ tasks: TaskSummaryRecord[]; total: number }> {
-  const rows = await db('tasks')
-    .where('job_id', jobId)
-    .orderBy('index_in_job')
+  const rows: TaskSummaryRow[] = await db('tasks as t')
+    .leftJoin('workers as w', 'w.id', 't.worker_id')
+    .where('t.job_id', jobId)
+    .orderBy('t.index_in_job')
     .offset(page.offset)
     .limit(page.limit)
-    .select('id', 'name', 'status', 'priority', 'index_in_job', 'type', 'updated_at', 'steps_completed', 'steps_total', 'worker_id');
+    .select(TASK_SUMMARY_COLUMNS);
   const [{ total }] = await db('tasks').where('job_id', jobId).count<{ total: number | string }[]>({ total: '*' });
+  return { tasks: rows.map(taskSummaryFromRow), total: Number(total) };
+}
+
+/**
+ * Locks the job's row until the transaction ends, so that decisions about one job are taken one
+ * at a time. PostgreSQL only: SQLite has a single connection, so its transactions never overlap.
+ */
+export async function lockJob(trx: Database, jobId: string): Promise<void> {
+  if (isPostgres(trx)) await trx('jobs').where('id', jobId).forUpdate().select('id');
+}
+
+export async function updateJobPriority(db: Database, jobId: string, priority: number, now: string): Promise<void> {
+  await db('jobs').where('id', jobId).update({ priority, updated_at: now });
+}
+
+/** The id of the worker tag with this id or this name, if there is one. */
+export async function findWorkerTagId(db: Database, tag: { id?: string; name?: string }): Promise<string | undefined> {
+  const query = db('worker_tags');
+  if (tag.id !== undefined) query.where('id', tag.id);
+  else if (tag.name !== undefined) query.where('name', tag.name);
+  else return undefined;
+  const row = await query.first<{ id: string } | undefined>('id');
+  return row?.id;
+}
+
+export async function updateJobWorkerTag(db: Database, jobId: string, workerTagId: string | null, now: string): Promise<void> {
+  await db('jobs').where('id', jobId).update({ worker_tag_id: workerTagId, updated_at: now });
+}
+
+/** Flamenco's `EventJobUpdate` for a job as it is now; `extra` adds or overrides fields. */
+export function jobUpdateEvent(job: JobRecord, extra: Record<string, unknown> = {}): FarmEvent {
   return {
-    tasks: rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      status: row.status,
-      priority: Number(row.priority),
-      indexInJob: Number(row.index_in_job),
-      taskType: row.type,
-      updated: row.updated_at,
-      stepsCompleted: Number(row.steps_completed),
-      stepsTotal: Number(row.steps_total),
-      workerId: row.worker_id,
-    })),
-    total: Number(total),
+    type: 'job',
+    data: {
+      id: job.id,
+      name: job.name,
+      updated: job.updatedAt,
+      status: job.status,
+      type: job.jobType,
+      priority: job.priority,
+      refresh_tasks: false,
+      steps_completed: job.stepsCompleted,
+      steps_total: job.stepsTotal,
+      ...(job.deleteRequestedAt ? { delete_requested_at: job.deleteRequestedAt } : {}),
+      ...extra,
+    },
   };
+}
+
+/** Jobs by id, in no particular order; ids that do not exist are left out. */
+export async function fetchJobsByIds(db: Database, ids: readonly string[]): Promise<JobRecord[]> {
+  if (ids.length === 0) return [];
+  const rows: JobRow[] = await db('jobs').whereIn('id', ids);
+  return withSteps(db, rows);
 }

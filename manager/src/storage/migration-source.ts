@@ -2,6 +2,10 @@
 
 import type { Knex } from 'knex';
 import * as initial from './migrations/001-initial.ts';
+import * as jobTypeHistory from './migrations/002-job-type-history.ts';
+import * as jobAndTaskLookups from './migrations/003-job-and-task-lookups.ts';
+import * as taskDispatchIndexes from './migrations/004-task-dispatch-indexes.ts';
+import * as jobTaskCounts from './migrations/005-job-task-counts.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -10,6 +14,10 @@ interface Migration {
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-job-type-history': jobTypeHistory,
+  '003-job-and-task-lookups': jobAndTaskLookups,
+  '004-task-dispatch-indexes': taskDispatchIndexes,
+  '005-job-task-counts': jobTaskCounts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

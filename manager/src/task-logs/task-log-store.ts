@@ -1,17 +1,36 @@
 // Task logs as plain files in the data folder: <data>/job-logs/<job id prefix>/<job id>/task-<task id>.txt.
-// Appends are serialised per file, so lines from one task keep their order.
+// Appends are serialised per file, so lines from one task keep their order; each append is
+// published as a `task-log` event once it is on disk. Reads take only the part asked for.
 
-import { appendFile, mkdir, open, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EventBus } from '../events/event-bus.ts';
+import { chunkEnd, skipPartialCharacter, tailStart } from './log-slices.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** How much of a log's end `tail` returns at most, as Flamenco does. */
+export const TAIL_BYTES = 2048;
+
+export interface LogChunk {
+  /** Where `text` starts (moved past a character cut in two by the requested offset). */
+  offset: number;
+  nextOffset: number;
+  /** The log's size now. */
+  size: number;
+  text: string;
+}
+
+export class OffsetPastEndError extends Error {}
+
 export class TaskLogStore {
   readonly #root: string;
+  readonly #events: EventBus | undefined;
   readonly #pending = new Map<string, Promise<void>>();
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, events?: EventBus) {
     this.#root = join(dataDir, 'job-logs');
+    this.#events = events;
   }
 
   jobDir(jobId: string): string {
@@ -33,10 +52,14 @@ export class TaskLogStore {
     const next = previous.then(async () => {
       await mkdir(this.jobDir(jobId), { recursive: true });
       await appendFile(file, content);
+      this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
     });
-    const tracked = next.finally(() => {
-      if (this.#pending.get(file) === tracked) this.#pending.delete(file);
-    });
+    // The queue goes on after a failed append (the caller gets that failure).
+    const tracked: Promise<void> = next
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#pending.get(file) === tracked) this.#pending.delete(file);
+      });
     this.#pending.set(file, tracked);
     return next;
   }
@@ -72,7 +95,65 @@ export class TaskLogStore {
     }
   }
 
+  /** The last lines of the log, at most `maxBytes` of them; empty when there is no log. */
+  async tail(jobId: string, taskId: string, maxBytes = TAIL_BYTES): Promise<string> {
+    return this.#withFile(jobId, taskId, '', async (handle) => {
+      const { size } = await handle.stat();
+      // One byte more than asked for tells whether the window starts at a line.
+      const start = Math.max(0, size - maxBytes - 1);
+      const bytes = await readAt(handle, start, size - start);
+      const window = start === 0 ? bytes : bytes.subarray(1);
+      const from = tailStart(window, start === 0 ? undefined : bytes[0]);
+      return window.subarray(from).toString('utf8');
+    });
+  }
+
+  /**
+   * Up to `limit` bytes of the log from `offset`, cut at line (or at least character)
+   * boundaries; undefined when there is no log. Throws OffsetPastEndError past the end.
+   */
+  async chunk(jobId: string, taskId: string, offset: number, limit: number): Promise<LogChunk | undefined> {
+    return this.#withFile(jobId, taskId, undefined, async (handle) => {
+      const { size } = await handle.stat();
+      if (size === 0) return undefined;
+      if (offset > size) throw new OffsetPastEndError(`offset ${offset} is past the end of the log (${size} bytes)`);
+      // A few bytes more than the limit, to finish a character the limit cuts in two.
+      const bytes = await readAt(handle, offset, Math.min(limit + 3, size - offset));
+      const start = skipPartialCharacter(bytes);
+      const rest = bytes.subarray(start);
+      const end = rest.length === 0 ? 0 : chunkEnd(rest, limit, offset + bytes.length >= size);
+      return { offset: offset + start, nextOffset: offset + start + end, size, text: rest.subarray(0, end).toString('utf8') };
+    });
+  }
+
+  /** Runs `read` on the open log file, or answers `none` when there is no log. */
+  async #withFile<T>(jobId: string, taskId: string, none: T, read: (handle: FileHandle) => Promise<T>): Promise<T> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.file(jobId, taskId), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return none;
+      throw error;
+    }
+    try {
+      return await read(handle);
+    } finally {
+      await handle.close();
+    }
+  }
+
   async deleteJob(jobId: string): Promise<void> {
     await rm(this.jobDir(jobId), { recursive: true, force: true });
   }
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
 }

@@ -1,0 +1,65 @@
+// Task operations for people: look at one task, cancel or requeue it.
+
+import { decideTaskStatusRequest } from '../domain/task-status-requests.ts';
+import { HttpError, notFound } from '../http/http-error.ts';
+import type { OperationHandler } from '../http/router.ts';
+import { applyEffects } from '../storage/apply-effects.ts';
+import { loadJobSnapshot } from '../storage/job-snapshot.ts';
+import { lockJob, type TaskSummaryRecord } from '../storage/jobs.ts';
+import { fetchTask, fetchTaskStatus, type TaskRecord } from '../storage/tasks.ts';
+import { inTransaction } from '../storage/transaction.ts';
+import { apiTaskSummary } from './api-shapes.ts';
+import type { ManagerServices } from './context.ts';
+
+export function taskHandlers(services: ManagerServices): Record<string, OperationHandler> {
+  return {
+    fetchTask: async ({ params }) => {
+      const task = await fetchTask(services.db, params.task_id as string);
+      if (!task) throw notFound(`there is no task ${String(params.task_id)}`);
+      return apiTask(task);
+    },
+
+    setTaskStatus: async ({ params, body }) => {
+      const taskId = params.task_id as string;
+      const change = body as { status: string; reason: string };
+      await inTransaction(services, async (trx, applied, now) => {
+        const found = await fetchTaskStatus(trx, taskId);
+        if (!found) throw notFound(`there is no task ${taskId}`);
+        await lockJob(trx, found.jobId);
+        // Read again under the lock: the task may have moved on while we waited for it.
+        const task = await fetchTaskStatus(trx, taskId);
+        const job = await loadJobSnapshot(trx, found.jobId);
+        if (!task || !job) throw notFound(`there is no task ${taskId}`);
+        const decision = decideTaskStatusRequest(job, task, change, services.stateMachine);
+        if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
+        await applyEffects(trx, decision.effects, now, services.stateMachine, applied);
+      });
+    },
+  };
+}
+
+/** A task summary with its worker, as Flamenco's `TaskSummary` has it. */
+export function apiTaskSummaryWithWorker(task: TaskSummaryRecord): Record<string, unknown> {
+  return { ...apiTaskSummary(task), ...(task.worker ? { worker: task.worker } : {}) };
+}
+
+export function apiTask(task: TaskRecord): Record<string, unknown> {
+  return {
+    id: task.id,
+    created: task.createdAt,
+    updated: task.updatedAt,
+    job_id: task.jobId,
+    index_in_job: task.indexInJob,
+    name: task.name,
+    status: task.status,
+    priority: task.priority,
+    task_type: task.taskType,
+    activity: task.activity,
+    commands: task.commands.map((command) => ({ name: command.name, parameters: command.parameters, total_step_count: command.totalStepCount })),
+    steps_completed: task.stepsCompleted,
+    steps_total: task.stepsTotal,
+    ...(task.worker ? { worker: task.worker } : {}),
+    ...(task.lastTouchedAt ? { last_touched: task.lastTouchedAt } : {}),
+    failed_by_workers: task.failedBy,
+  };
+}

@@ -16,6 +16,11 @@ import { taskLogDownload } from './task-logs/log-download.ts';
 
 export function createApp(services: ManagerServices): Koa {
   const app = new Koa();
+  // Failures Koa sees outside the error middleware: mostly clients that went away mid-answer.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    const gone = ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(error.code ?? '');
+    services.log[gone ? 'debug' : 'error']({ err: error }, gone ? 'client went away' : 'HTTP failure');
+  });
   const document = apiDocument();
   app.use(errorMiddleware(services.log));
   app.use(swaggerUi);

@@ -11,6 +11,7 @@ import { workerTagExists } from '../storage/worker-tags.ts';
 import { compileErrorResponse } from './compile-error-response.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { ManagerMetrics } from '../metrics/metrics.ts';
+import type { EventBus } from '../events/event-bus.ts';
 
 export interface SubmitJobDeps {
   db: Database;
@@ -20,6 +21,7 @@ export interface SubmitJobDeps {
   /** The manager's own platform, for submissions whose platform is `manager`. */
   platform: string;
   metrics?: Pick<ManagerMetrics, 'recordCompile'>;
+  events: Pick<EventBus, 'publish'>;
 }
 
 export async function compileSubmission(
@@ -72,5 +74,18 @@ export async function submitJob(deps: SubmitJobDeps, submitted: SubmittedJob): P
   });
   const job = await fetchJob(deps.db, jobId);
   if (!job) throw new Error(`job ${jobId} was stored but cannot be read back`);
+  deps.events.publish({
+    type: 'job',
+    data: {
+      id: job.id,
+      name: job.name,
+      type: job.jobType,
+      priority: job.priority,
+      status: job.status,
+      updated: job.updatedAt,
+      steps_completed: job.stepsCompleted,
+      steps_total: job.stepsTotal,
+    },
+  });
   return job;
 }

@@ -39,6 +39,21 @@ onEachDatabase('jobs API', (manager) => {
     assert.equal(tasks.headers.get('x-total-count'), '3');
   });
 
+  it('tells live-update listeners about a new job', async () => {
+    const seen: { type: string; data: Record<string, unknown> }[] = [];
+    const unsubscribe = manager().services.events.subscribe((event) => seen.push(event));
+    try {
+      const submitted = await manager().request('POST', '/api/v3/jobs', echoJob());
+      assert.equal(submitted.status, 200, submitted.text);
+      const jobEvents = seen.filter((e) => e.type === 'job' && e.data.id === submitted.body.id);
+      assert.equal(jobEvents.length, 1);
+      assert.equal(jobEvents[0].data.status, 'queued');
+      assert.equal(jobEvents[0].data.name, 'echo test');
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('submits a job paused when asked to', async () => {
     const submitted = await manager().request('POST', '/api/v3/jobs', { ...echoJob(), initial_status: 'paused' });
     assert.equal(submitted.status, 200, submitted.text);

@@ -3,9 +3,14 @@
 
 import os from 'node:os';
 import { compileBenchmarks } from './compile.ts';
+import { submissionBenchmarks } from './submission.ts';
 import type { BenchRow } from './stats.ts';
 
-const suites: [string, () => Promise<BenchRow[]>][] = [['compiler', compileBenchmarks]];
+const suites: [string, () => Promise<BenchRow[]>][] = [
+  ['compiler', compileBenchmarks],
+  ['submit', () => submissionBenchmarks('sqlite')],
+  ['submit-pg', () => submissionBenchmarks('postgres')],
+];
 
 const only = process.argv.slice(2);
 const rows: (BenchRow & { suite: string })[] = [];

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './storage/database.ts';
 import { EventBus } from './events/event-bus.ts';
 import { TaskLogStore } from './task-logs/task-log-store.ts';
 import { DEFAULT_STATE_MACHINE_OPTIONS } from './domain/task-state-machine.ts';
+import { TimeoutChecker, type TimeoutCheckerOptions } from './background/timeout-checker.ts';
 import { ManagerMetrics } from './metrics/metrics.ts';
 import type { ManagerServices } from './handlers/context.ts';
 import { SleepScheduler } from './background/sleep-scheduler.ts';
@@ -29,6 +30,8 @@ export interface StartOptions {
   clock?: Clock;
   /** PostgreSQL only: the schema to use (tests use one each). */
   databaseSchema?: string;
+  /** Worker and task timeouts and when to check them; Flamenco's defaults when left out. */
+  timeoutChecks?: TimeoutCheckerOptions;
 }
 
 export const TABLAO_VERSION = '0.1.0';
@@ -59,12 +62,14 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   };
   const app = createApp(services);
   const sleepScheduler = new SleepScheduler(services);
+  const timeoutChecker = new TimeoutChecker(services, options.timeoutChecks);
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host || undefined, () => resolve(s));
     s.once('error', reject);
   });
   sleepScheduler.start();
+  timeoutChecker.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host && config.host !== '0.0.0.0' ? config.host : 'localhost';
@@ -78,6 +83,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await sleepScheduler.stop();
+      await timeoutChecker.stop();
       compiler.dispose();
       await db.destroy();
     },

@@ -174,6 +174,8 @@ export class EventStreamHub {
     }
     this.#pendingCount++;
     const completion = this.#pending.then(async () => {
+      // After close the database may be gone: nothing is sent any more anyway.
+      if (this.#closed) return event;
       try {
         return await complete(event);
       } catch (error) {

@@ -24,6 +24,7 @@ import {
   fetchJobsByIds,
   fetchJobTasks,
   findWorkerTagId,
+  isStorableText,
   jobExists,
   jobUpdateEvent,
   lockJob,
@@ -35,7 +36,7 @@ import { fetchJobGraph } from '../storage/tasks.ts';
 import { inTransaction } from '../storage/transaction.ts';
 import { apiJob } from './api-shapes.ts';
 import type { ManagerServices } from './context.ts';
-import { apiTaskSummaryWithWorker, taskHandlers } from './tasks.ts';
+import { apiTaskSummaryWithWorker, refuseUnstorableText, taskHandlers } from './tasks.ts';
 
 /** Jobs whose mark events are built per query during a mass deletion. */
 const EVENT_BATCH = 500;
@@ -67,9 +68,13 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     // Tasks are part of what people do to jobs: one group, registered once.
     ...taskHandlers(services),
 
-    submitJob: async ({ body }) => apiJob(await submitJob(services, body as SubmittedJob)),
+    submitJob: async ({ body }) => {
+      refuseUnstorableSubmission(body as SubmittedJob);
+      return apiJob(await submitJob(services, body as SubmittedJob));
+    },
 
     submitJobCheck: async ({ body }) => {
+      refuseUnstorableSubmission(body as SubmittedJob);
       await compileSubmission(services, body as SubmittedJob, '00000000-0000-4000-8000-000000000000');
       return new Reply(204);
     },
@@ -100,6 +105,7 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
       if (change.requeue_tasks !== undefined && change.status !== 'requeueing') {
         throw badRequest(`requeue_tasks goes only with status requeueing; leave it out when asking for ${change.status}`);
       }
+      refuseUnstorableText({ reason: change.reason });
       await inTransaction(services, async (trx, applied, now) => {
         await lockJob(trx, jobId);
         const job = await loadJobSnapshot(trx, jobId);
@@ -129,7 +135,8 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
         const job = await lockedJob(trx, jobId);
         let tagId: string | null = null;
         if (tag.id !== undefined || tag.name !== undefined) {
-          tagId = (await findWorkerTagId(trx, tag)) ?? null;
+          // A name the database cannot hold cannot be a tag's name (nor be looked up on PostgreSQL).
+          tagId = tag.name !== undefined && !isStorableText(tag.name) ? null : ((await findWorkerTagId(trx, tag)) ?? null);
           if (tagId === null) {
             const which = tag.id !== undefined ? `id ${tag.id}` : `name "${tag.name}"`;
             throw unprocessable(`no worker tag has the ${which}; GET /api/v3/worker-mgt/tags lists the tags, and an empty object removes the job's tag`);
@@ -197,7 +204,8 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
       await removeFromJobBlocklist(
         services.db,
         jobId,
-        entries.map((entry) => ({ workerId: entry.worker_id, taskType: entry.task_type })),
+        // A task type the database cannot hold is on no blocklist.
+        entries.filter((entry) => isStorableText(entry.task_type)).map((entry) => ({ workerId: entry.worker_id, taskType: entry.task_type })),
       );
     },
 
@@ -210,6 +218,11 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
         metadata?: Record<string, string>;
         settings?: Record<string, string | number | boolean>;
       };
+      for (const [name, filter] of [['metadata', query.metadata ?? {}], ['settings', query.settings ?? {}]] as const) {
+        for (const [key, value] of Object.entries(filter)) {
+          refuseUnstorableText({ [`${name} key`]: key, [`${name}.${key}`]: typeof value === 'string' ? value : undefined });
+        }
+      }
       const { jobs, total } = await queryJobs(services.db, {
         offset: query.offset ?? 0,
         limit: query.limit ?? 100,
@@ -242,4 +255,14 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
       };
     },
   };
+}
+
+/** The submission's plain-text fields must fit the database (settings and metadata are kept as JSON). */
+function refuseUnstorableSubmission(job: SubmittedJob): void {
+  refuseUnstorableText({
+    name: job.name,
+    type_etag: job.type_etag,
+    submitter_platform: job.submitter_platform,
+    'storage.shaman_checkout_id': job.storage?.shaman_checkout_id,
+  });
 }

@@ -1,11 +1,11 @@
 // Task operations for people: look at one task, cancel or requeue it.
 
 import { decideTaskStatusRequest } from '../domain/task-status-requests.ts';
-import { HttpError, notFound } from '../http/http-error.ts';
+import { badRequest, HttpError, notFound } from '../http/http-error.ts';
 import type { OperationHandler } from '../http/router.ts';
 import { applyEffects } from '../storage/apply-effects.ts';
 import { loadJobSnapshot } from '../storage/job-snapshot.ts';
-import { lockJob, type TaskSummaryRecord } from '../storage/jobs.ts';
+import { isStorableText, lockJob, type TaskSummaryRecord } from '../storage/jobs.ts';
 import { fetchTask, fetchTaskStatus, type TaskRecord } from '../storage/tasks.ts';
 import { inTransaction } from '../storage/transaction.ts';
 import { apiTaskSummary } from './api-shapes.ts';
@@ -22,6 +22,7 @@ export function taskHandlers(services: ManagerServices): Record<string, Operatio
     setTaskStatus: async ({ params, body }) => {
       const taskId = params.task_id as string;
       const change = body as { status: string; reason: string };
+      refuseUnstorableText({ reason: change.reason });
       await inTransaction(services, async (trx, applied, now) => {
         const found = await fetchTaskStatus(trx, taskId);
         if (!found) throw notFound(`there is no task ${taskId}`);
@@ -36,6 +37,15 @@ export function taskHandlers(services: ManagerServices): Record<string, Operatio
       });
     },
   };
+}
+
+/** 400 for the first field whose text the database cannot keep as it is. */
+export function refuseUnstorableText(fields: Record<string, string | undefined>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    if (value !== undefined && !isStorableText(value)) {
+      throw badRequest(`"${field}" contains a NUL character or half of a UTF-16 surrogate pair, which the manager cannot keep; remove it`);
+    }
+  }
 }
 
 /** A task summary with its worker, as Flamenco's `TaskSummary` has it. */

@@ -48,6 +48,8 @@ interface TaskUpdateBody {
 
 export function workerHandlers(services: ManagerServices): Record<string, OperationHandler> {
   const variables = variableTableFor(services);
+  // Looking the zone up costs more than a whole sign-on; it does not change while the manager runs.
+  const timeZone = managerTimeZone();
   const worker = (ctx: Context): Promise<KnownWorker> => requestWorker(services.db, ctx);
 
   return {
@@ -88,7 +90,7 @@ export function workerHandlers(services: ManagerServices): Record<string, Operat
           canRestart: signOn.can_restart === true,
           address: ctx.ip,
         },
-        managerTimeZone(),
+        timeZone,
       );
       services.log.info({ worker: me.id, name: signOn.name, initialStatus }, 'worker signed on');
       return { status_requested: initialStatus };

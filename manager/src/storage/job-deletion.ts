@@ -6,7 +6,7 @@
 // The mark is the to-do note: a deletion that was interrupted (a crash, a restart) is finished
 // the next time the deleter runs, which is at start-up and after every deletion request.
 
-import { lstat, readdir, rm, rmdir } from 'node:fs/promises';
+import { lstat, readdir, realpath, rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/event-bus.ts';
@@ -47,12 +47,20 @@ export function shamanCheckoutDir(sharedStoragePath: string, checkoutId: string 
 
 /**
  * The checkout folder that deleting this job would erase. Only a folder that looks like a Shaman
- * checkout qualifies — nothing but folders and symbolic links into the file store — so that a
- * stray checkout id can never make the manager delete real files from shared storage.
+ * checkout qualifies — really inside the checkouts folder, holding nothing but folders and
+ * symbolic links (Shaman links every file to its file store) — so that a stray checkout id can
+ * never make the manager delete real files from shared storage.
  */
 export async function shamanCheckoutToErase(config: JobDeletionServices['config'], job: Pick<JobRecord, 'shamanCheckoutId'>): Promise<string | undefined> {
   const dir = shamanCheckoutDir(config.sharedStoragePath, job.shamanCheckoutId);
   if (dir === undefined) return undefined;
+  try {
+    const [realRoot, realDir] = await Promise.all([realpath(resolve(config.sharedStoragePath, 'jobs')), realpath(dir)]);
+    const inside = relative(realRoot, realDir);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  } catch {
+    return undefined;
+  }
   return (await holdsOnlyLinks(dir)) ? dir : undefined;
 }
 
@@ -139,11 +147,6 @@ export class JobDeleter {
       .finally(() => {
         this.#draining = undefined;
       });
-  }
-
-  /** Resolves when no background deletion is running (for tests and shutdown). */
-  async settled(): Promise<void> {
-    while (this.#draining !== undefined) await this.#draining;
   }
 
   async #drain(): Promise<void> {

@@ -68,12 +68,27 @@ export async function queryJobs(db: Database, query: JobsQuery): Promise<{ jobs:
   return { jobs: await withSteps(db, rows), total: Number(total) };
 }
 
+/**
+ * JSON text that PostgreSQL's json functions refuse to read: escaped NUL characters and lone
+ * surrogates (JSON.stringify writes every other character as it is). Such a job matches no
+ * metadata or settings filter on PostgreSQL, rather than failing the whole query.
+ */
+const UNREADABLE_JSON_IN_POSTGRES = String.raw`\\u(0000|[dD][89a-fA-F])`;
+
 function applyJobFilters(builder: Knex.QueryBuilder, db: Database, query: JobsQuery): Knex.QueryBuilder {
   if (query.statusIn.length > 0) builder.whereIn('jobs.status', query.statusIn);
   const postgres = isPostgres(db);
   for (const [key, pattern] of Object.entries(query.metadata)) {
-    if (postgres) builder.whereRaw(`json_extract_path_text(jobs.metadata::json, ?) LIKE ? ESCAPE '\\'`, [key, likePattern(pattern)]);
-    else builder.whereRaw(`EXISTS (SELECT 1 FROM json_each(jobs.metadata) AS m WHERE m.key = ? AND m.type = 'text' AND m.value GLOB ?)`, [key, globPattern(pattern)]);
+    if (postgres) {
+      builder.whereRaw(`CASE WHEN jobs.metadata ~ ? THEN false ELSE json_extract_path_text(jobs.metadata::json, ?) LIKE ? ESCAPE '\\' END`, [
+        UNREADABLE_JSON_IN_POSTGRES,
+        key,
+        likePattern(pattern),
+      ]);
+    }
+    else {
+      builder.whereRaw(`EXISTS (SELECT 1 FROM json_each(jobs.metadata) AS m WHERE m.key = ? AND m.type = 'text' AND m.value GLOB ?)`, [key, globPattern(pattern)]);
+    }
   }
   for (const [key, value] of Object.entries(query.settings)) {
     if (postgres) whereSettingPostgres(builder, key, value);
@@ -92,13 +107,16 @@ function whereSettingSqlite(builder: Knex.QueryBuilder, key: string, value: stri
 function whereSettingPostgres(builder: Knex.QueryBuilder, key: string, value: string | number | boolean): void {
   const setting = 'json_extract_path(jobs.settings::json, ?)';
   const text = 'json_extract_path_text(jobs.settings::json, ?)';
+  // CASE rather than AND, which PostgreSQL may evaluate in any order: unreadable JSON is never
+  // read, and only numbers are ever cast to numeric.
+  const readable = (condition: string, bindings: unknown[]) =>
+    builder.whereRaw(`CASE WHEN jobs.settings ~ ? THEN false ELSE ${condition} END`, [UNREADABLE_JSON_IN_POSTGRES, ...bindings] as Knex.RawBinding[]);
   if (typeof value === 'string') {
-    builder.whereRaw(`json_typeof(${setting}) = 'string' AND ${text} LIKE ? ESCAPE '\\'`, [key, key, likePattern(value)]);
+    readable(`CASE WHEN json_typeof(${setting}) = 'string' THEN ${text} LIKE ? ESCAPE '\\' ELSE false END`, [key, key, likePattern(value)]);
   } else if (typeof value === 'number') {
-    // CASE, so that only numbers are ever cast to numeric.
-    builder.whereRaw(`CASE WHEN json_typeof(${setting}) = 'number' THEN CAST(${text} AS numeric) = CAST(? AS numeric) ELSE false END`, [key, key, value]);
+    readable(`CASE WHEN json_typeof(${setting}) = 'number' THEN CAST(${text} AS numeric) = CAST(? AS numeric) ELSE false END`, [key, key, value]);
   } else {
-    builder.whereRaw(`json_typeof(${setting}) = 'boolean' AND ${text} = ?`, [key, key, String(value)]);
+    readable(`CASE WHEN json_typeof(${setting}) = 'boolean' THEN ${text} = ? ELSE false END`, [key, key, String(value)]);
   }
 }
 

@@ -3,6 +3,7 @@
 
 import type { CompiledJob } from '@tablao/compiler';
 import type { FarmEvent } from '../events/event-bus.ts';
+import { bulkInsert } from './bulk-insert.ts';
 import { isPostgres, type Database } from './database.ts';
 
 export interface JobRecord {
@@ -42,10 +43,28 @@ export interface NewJob {
 }
 
 /**
- * Rows per INSERT statement. Knex writes a multi-row insert for SQLite as a compound SELECT,
- * which SQLite limits to 500 terms; 500 rows also stay well under its 32,766 bound variables.
+ * Whether the databases keep this text as it is: PostgreSQL cannot take a NUL character, and a
+ * lone UTF-16 surrogate would be replaced (or, inside JSON, make PostgreSQL's JSON functions fail).
  */
-const ROWS_PER_INSERT = 500;
+export function isStorableText(value: string): boolean {
+  return !value.includes('\0') && value.isWellFormed();
+}
+
+const TASK_COLUMNS = {
+  id: 'text',
+  job_id: 'text',
+  index_in_job: 'integer',
+  name: 'text',
+  type: 'text',
+  priority: 'integer',
+  status: 'text',
+  activity: 'text',
+  commands: 'text',
+  steps_completed: 'integer',
+  steps_total: 'integer',
+  created_at: 'text',
+  updated_at: 'text',
+} as const;
 
 /** Stores the job, its tasks and their dependencies in one transaction: all or nothing. */
 export async function insertJob(db: Database, job: NewJob): Promise<void> {
@@ -70,26 +89,32 @@ export async function insertJob(db: Database, job: NewJob): Promise<void> {
       created_at: now,
       updated_at: now,
     });
-    const tasks = compiled.tasks.map((task, index) => ({
-      id: task.uuid,
-      job_id: job.id,
-      index_in_job: index + 1,
-      name: task.name,
-      type: task.type,
-      priority: task.priority,
-      status: 'queued',
-      activity: '',
-      commands: JSON.stringify(task.commands),
-      steps_completed: 0,
-      steps_total: task.commands.reduce((sum, command) => sum + Math.max(1, command.totalStepCount), 0),
-      created_at: now,
-      updated_at: now,
-    }));
-    for (let i = 0; i < tasks.length; i += ROWS_PER_INSERT) await trx('tasks').insert(tasks.slice(i, i + ROWS_PER_INSERT));
-    const dependencies = compiled.tasks.flatMap((task) => task.dependencies.map((dep) => ({ task_id: task.uuid, depends_on_id: dep })));
-    for (let i = 0; i < dependencies.length; i += ROWS_PER_INSERT) {
-      await trx('task_dependencies').insert(dependencies.slice(i, i + ROWS_PER_INSERT));
-    }
+    await bulkInsert(
+      trx,
+      'tasks',
+      TASK_COLUMNS,
+      compiled.tasks.map((task, index) => [
+        task.uuid,
+        job.id,
+        index + 1,
+        task.name,
+        task.type,
+        task.priority,
+        'queued',
+        '',
+        JSON.stringify(task.commands),
+        0,
+        task.commands.reduce((sum, command) => sum + Math.max(1, command.totalStepCount), 0),
+        now,
+        now,
+      ]),
+    );
+    await bulkInsert(
+      trx,
+      'task_dependencies',
+      { task_id: 'text', depends_on_id: 'text' },
+      compiled.tasks.flatMap((task) => task.dependencies.map((dep) => [task.uuid, dep])),
+    );
   });
 }
 

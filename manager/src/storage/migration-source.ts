@@ -6,6 +6,7 @@ import * as jobTypeHistory from './migrations/002-job-type-history.ts';
 import * as jobAndTaskLookups from './migrations/003-job-and-task-lookups.ts';
 import * as taskDispatchIndexes from './migrations/004-task-dispatch-indexes.ts';
 import * as jobTaskCounts from './migrations/005-job-task-counts.ts';
+import * as activeTasksByWorker from './migrations/006-active-tasks-by-worker.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '003-job-and-task-lookups': jobAndTaskLookups,
   '004-task-dispatch-indexes': taskDispatchIndexes,
   '005-job-task-counts': jobTaskCounts,
+  '006-active-tasks-by-worker': activeTasksByWorker,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -54,8 +54,10 @@ export interface SchedulerServices extends TransactionServices {
   stateMachine: StateMachineOptions;
 }
 
-// Must match the partial index of migration 004 word for word (SQLite compares the text).
+// The WHERE texts of the partial indexes (migrations 004 and 006), word for word: SQLite uses a
+// partial index only for queries that repeat its condition.
 const SCHEDULABLE_TASK_SQL = `t.status IN ('queued', 'soft-failed')`;
+const ACTIVE_TASK_SQL = `t.status = 'active'`;
 const SCHEDULABLE_JOB_SQL = `IN ('queued', 'active')`;
 
 /** How often a claim may lose a race before the worker is told there is nothing (it asks again soon). */
@@ -93,6 +95,7 @@ export async function scheduleTaskFor(services: SchedulerServices, worker: Known
         const firstEvent = applied.events.length;
         await applyEffects(trx, effects, now, services.stateMachine, applied);
         const task: TaskForWorker = { ...candidate.task, status: 'active' };
+        // The whole EventTaskUpdate is known here, so the event stream need not read it back.
         for (const event of applied.events.slice(firstEvent)) {
           if (event.type === 'task' && event.data.id === task.id) {
             Object.assign(event.data, {
@@ -153,7 +156,7 @@ export async function findActiveTaskOf(db: Database, workerId: string): Promise<
   const rows: TaskRow[] = rowsOf(
     await db.raw(
       `SELECT ${TASK_COLUMNS} FROM tasks t JOIN jobs j ON j.id = t.job_id
-       WHERE t.worker_id = ? AND t.status = 'active' AND j.status ${SCHEDULABLE_JOB_SQL}
+       WHERE t.worker_id = ? AND ${ACTIVE_TASK_SQL} AND j.status ${SCHEDULABLE_JOB_SQL}
        ORDER BY j.priority DESC, t.priority DESC, j.created_at, j.id, t.index_in_job
        LIMIT 1`,
       [workerId],

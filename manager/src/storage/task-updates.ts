@@ -127,16 +127,17 @@ export async function applyWorkerTaskUpdate(
         // Before any status change: the worker's lines likely explain it, and the manager's come after commit.
         await services.taskLogs.append(jobId, taskId, decision.log);
       }
-      await trx('tasks')
-        .where('id', taskId)
-        .update({
-          ...(decision.activity === undefined ? {} : { activity: decision.activity }),
-          ...(decision.stepsCompleted === undefined ? {} : { steps_completed: decision.stepsCompleted }),
-          last_touched_at: now,
-          ...(decision.activity === undefined && decision.stepsCompleted === undefined ? {} : { updated_at: now }),
-        });
-
       const change = decision.statusChange;
+      // A status change carries the activity along (and ends the task's time as active, so
+      // touching it is moot); what is left is written here.
+      const stays = change.kind === 'none';
+      const columns: Record<string, unknown> = {};
+      if (decision.activity !== undefined && stays) columns.activity = decision.activity;
+      if (decision.stepsCompleted !== undefined) columns.steps_completed = decision.stepsCompleted;
+      if (Object.keys(columns).length > 0) columns.updated_at = now;
+      if (stays) columns.last_touched_at = now;
+      if (Object.keys(columns).length > 0) await trx('tasks').where('id', taskId).update(columns);
+
       if (change.kind === 'change') {
         const job = await snapshotOf(trx, jobId);
         const outcome = changeTaskStatus(job, task, change.to, activityOf(decision), services.stateMachine);

@@ -139,6 +139,33 @@ onEachDatabase('job queries', (manager) => {
     assert.deepEqual(past.body, { jobs: [], total: 3 });
   });
 
+  it('keeps working with jobs whose settings hold text PostgreSQL cannot read, and refuses such text in queries', async () => {
+    const s = suite();
+    await submitEcho(manager(), 'plain', { suite: s });
+    const odd = await manager().request('POST', '/api/v3/jobs', {
+      name: 'odd',
+      type: 'echo-sleep-test',
+      priority: 50,
+      submitter_platform: 'linux',
+      settings: { message: 'nul \u0000 and half a pair \ud800' },
+      metadata: { suite: s, note: 'nul \u0000' },
+    });
+    assert.equal(odd.status, 200, odd.text);
+    assert.equal((await manager().request('GET', `/api/v3/jobs/${odd.body.id}`)).body.settings.message, 'nul \u0000 and half a pair \ud800');
+    const found = await names(manager(), { metadata: { suite: s }, settings: { message: 'hello%' } });
+    assert.deepEqual(found, ['plain']);
+    assert.ok((await names(manager(), { metadata: { suite: s, note: '%' } })).length <= 1);
+
+    for (const query of [{ metadata: { 'nul\u0000': '%' } }, { metadata: { note: '\u0000' } }, { settings: { message: 'half \udc00' } }]) {
+      const refused = await manager().request('POST', '/api/v3/jobs/query', query);
+      assert.equal(refused.status, 400, JSON.stringify(query));
+      assert.match(refused.body.message, /NUL character or half of a UTF-16 surrogate pair/);
+    }
+    const badName = await manager().request('POST', '/api/v3/jobs', { name: 'nul \u0000', type: 'echo-sleep-test', priority: 50, submitter_platform: 'linux', settings: { message: 'x' } });
+    assert.equal(badName.status, 400);
+    assert.match(badName.body.message, /"name" contains a NUL character/);
+  });
+
   it('refuses queries outside the document: unknown sort keys, fields, statuses, or too large pages', async () => {
     for (const query of [{ order_by: ['settings'] }, { limit: 501 }, { offset: -1 }, { status_in: ['done'] }, { filter: 'x' }, { settings: { fps: [24] } }]) {
       const answer = await manager().request('POST', '/api/v3/jobs/query', query);

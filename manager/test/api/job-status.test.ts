@@ -137,6 +137,9 @@ onEachDatabase('job status changes by people', (manager) => {
     assert.match(mixed.body.message, /requeue_tasks goes only with status requeueing/);
     const unknownStatus = await setStatus(manager(), jobId, { status: 'exploded', reason: 'x' });
     assert.equal(unknownStatus.status, 400);
+    const nulReason = await setStatus(manager(), jobId, { status: 'cancel-requested', reason: 'nul \u0000' });
+    assert.equal(nulReason.status, 400);
+    assert.match(nulReason.body.message, /"reason" contains a NUL character/);
     const noReason = await setStatus(manager(), jobId, { status: 'cancel-requested' });
     assert.equal(noReason.status, 400);
     assert.match(noReason.body.message, /reason/);
@@ -198,6 +201,8 @@ onEachDatabase('job priority and worker tag', (manager) => {
     const unknownName = await manager().request('POST', `/api/v3/jobs/${jobId}/settag`, { name: 'no such tag' });
     assert.equal(unknownName.status, 422);
     assert.match(unknownName.body.message, /no worker tag has the name "no such tag"/);
+    const nulName = await manager().request('POST', `/api/v3/jobs/${jobId}/settag`, { name: 'nul \u0000' });
+    assert.equal(nulName.status, 422);
     const both = await manager().request('POST', `/api/v3/jobs/${jobId}/settag`, { id: randomUUID(), name: 'x' });
     assert.equal(both.status, 400);
     const missing = await manager().request('POST', `/api/v3/jobs/${UNKNOWN_JOB}/settag`, {});
@@ -251,5 +256,7 @@ onEachDatabase('job blocklist', (manager) => {
     assert.equal(empty.status, 400);
     const badWorker = await manager().request('DELETE', `/api/v3/jobs/${jobId}/blocklist`, [{ worker_id: 'amy', task_type: 'misc' }]);
     assert.equal(badWorker.status, 400);
+    const nulType = await manager().request('DELETE', `/api/v3/jobs/${jobId}/blocklist`, [{ worker_id: randomUUID(), task_type: 'nul \u0000' }]);
+    assert.equal(nulType.status, 204, 'a task type no database can hold is on no blocklist');
   });
 });

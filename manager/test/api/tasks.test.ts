@@ -156,5 +156,9 @@ onEachDatabase('task status changes by people', (manager) => {
     const { taskIds } = await submit(manager());
     assert.equal((await setStatus(taskIds[0], { status: 'exploded', reason: 'x' })).status, 400);
     assert.equal((await setStatus(taskIds[0], { status: 'canceled' })).status, 400);
+    const halfPair = await setStatus(taskIds[0], { status: 'canceled', reason: 'half \ud800' });
+    assert.equal(halfPair.status, 400);
+    assert.match(halfPair.body.message, /"reason" contains .* half of a UTF-16 surrogate pair/);
+    assert.equal((await manager().request('GET', `/api/v3/tasks/${taskIds[0]}`)).body.status, 'queued');
   });
 });

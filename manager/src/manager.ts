@@ -79,7 +79,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
     services,
     async close() {
       // Ends the event streams, which would otherwise keep the server open.
-      events.close();
+      await events.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await sleepScheduler.stop();

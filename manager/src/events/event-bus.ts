@@ -13,7 +13,7 @@ export type FarmEventListener = (event: FarmEvent) => void;
 
 export class EventBus {
   readonly #listeners = new Set<FarmEventListener>();
-  readonly #closeListeners = new Set<() => void>();
+  readonly #closeListeners = new Set<() => void | Promise<void>>();
   #closed = false;
 
   publish(event: FarmEvent): void {
@@ -26,18 +26,22 @@ export class EventBus {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Called once when the manager stops, so long-lived listeners (event streams) can end. */
-  onClose(listener: () => void): () => void {
-    if (this.#closed) listener();
+  /**
+   * Called once when the manager stops, so long-lived listeners (event streams) can end; a
+   * listener may return a promise of the work it still finishes (the database is open till then).
+   */
+  onClose(listener: () => void | Promise<void>): () => void {
+    if (this.#closed) void listener();
     else this.#closeListeners.add(listener);
     return () => this.#closeListeners.delete(listener);
   }
 
-  /** The manager is stopping: later events are dropped and close listeners run. */
-  close(): void {
+  /** The manager is stopping: later events are dropped, and close listeners run and finish. */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const listener of this.#closeListeners) listener();
+    const finishing = [...this.#closeListeners].map((listener) => listener());
     this.#closeListeners.clear();
+    await Promise.all(finishing);
   }
 }

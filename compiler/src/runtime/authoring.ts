@@ -200,9 +200,30 @@ export function setupSandbox(configJson: string): (requestJson: string) => strin
   // Throw statements of scripts are rewritten to pass through here, so that the place of a
   // thrown non-Error (Flamenco's scripts throw strings) is known. The value is unchanged.
   let lastThrowSite: [string, number, number] | null = null;
+  let lastThrown: unknown;
   function throwAt(file: string, line: number, column: number, value: unknown): unknown {
     lastThrowSite = [file, line, column];
+    lastThrown = value;
     return value;
+  }
+
+  // ---- memory the heap limit does not count ---------------------------------------------
+  // WebAssembly memories, resizable or growable ArrayBuffers and Intl objects (ICU) take memory
+  // outside V8's heap and outside isolated-vm's buffer allocator, so a script could take
+  // gigabytes with them under any heap limit. Job-type scripts need none of them (Flamenco's
+  // engine has none): WebAssembly and Intl go, and the buffer constructors ignore
+  // `maxByteLength` (a Proxy, so the originals stay out of reach, `.constructor` included).
+  delete global.WebAssembly;
+  delete global.Intl;
+  for (const name of ['ArrayBuffer', 'SharedArrayBuffer']) {
+    const original = global[name];
+    if (typeof original !== 'function') continue;
+    const construct = Reflect.construct;
+    const fixedLength = new Proxy(original, {
+      construct: (target, args, newTarget) => construct(target, [args[0]], newTarget),
+    });
+    Object.defineProperty(original.prototype, 'constructor', { value: fixedLength, writable: true, configurable: true });
+    Object.defineProperty(global, name, { value: fixedLength, writable: true, configurable: true });
   }
 
   function defineGlobal(name: string, value: unknown): void {
@@ -257,7 +278,10 @@ export function setupSandbox(configJson: string): (requestJson: string) => strin
           if (isNaN(item.getTime())) return `${path}[${i}] is an invalid Date`;
           value[i] = item.toISOString();
         } else if (typeof item !== 'string') {
+          const undefinedBefore = undefinedPath !== '';
           const problem = jsonProblem(item, depth + 1, path);
+          // Paths found below are written from `path`; put this level's index in.
+          if (!undefinedBefore && undefinedPath !== '') undefinedPath = undefinedPath.replace(path, `${path}[${i}]`);
           if (problem !== '') return problem === path ? problem : problem.replace(path, `${path}[${i}]`);
         }
       }
@@ -278,7 +302,9 @@ export function setupSandbox(configJson: string): (requestJson: string) => strin
         if (isNaN(item.getTime())) return `${path}.${key} is an invalid Date`;
         record[key] = item.toISOString();
       } else if (typeof item !== 'string') {
+        const undefinedBefore = undefinedPath !== '';
         const problem = jsonProblem(item, depth + 1, path);
+        if (!undefinedBefore && undefinedPath !== '') undefinedPath = undefinedPath.replace(path, `${path}.${key}`);
         if (problem !== '') return problem.replace(path, `${path}.${key}`);
       }
     }
@@ -420,7 +446,14 @@ export function setupSandbox(configJson: string): (requestJson: string) => strin
   }
 
   function fail(error: unknown): string {
-    const isError = error instanceof Error || (error !== null && typeof error === 'object' && 'stack' in (error as object));
+    // Taken first: looking at the value may run more of the script (getters, Proxy traps).
+    const site = lastThrown === error ? lastThrowSite : null;
+    let isError = false;
+    try {
+      isError = error instanceof Error || (error !== null && typeof error === 'object' && 'stack' in (error as object));
+    } catch {
+      // A Proxy whose traps throw: shown as a value that cannot be shown, at its throw statement.
+    }
     const kind = error !== null && typeof error === 'object' && limitErrors.has(error) ? 'limit' : 'script';
     let message: string;
     try {
@@ -443,7 +476,8 @@ export function setupSandbox(configJson: string): (requestJson: string) => strin
       kind,
       message: message.slice(0, 10_000),
       stack,
-      throwSite: isError ? null : lastThrowSite,
+      // Where the script's last throw statement was, if it threw this value and the stack cannot tell.
+      throwSite: !isError || stack === undefined ? site : null,
       log,
     });
   }
@@ -452,7 +486,8 @@ export function setupSandbox(configJson: string): (requestJson: string) => strin
     try {
       const request = parse(requestJson);
       if (request.op === 'describe') return describeJobType();
-      if (request.op === 'throwSite') return stringify(lastThrowSite);
+      // The script's top level threw a value that is not an Error: what it was, where, and the log.
+      if (request.op === 'lastThrow') return fail(lastThrown);
       const result = compile(request.job);
       return typeof result === 'string' ? result : result.catch(fail);
     } catch (error) {

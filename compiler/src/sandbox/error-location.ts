@@ -28,5 +28,6 @@ export function locateError(stack: string | undefined, files: ScriptFiles): Sour
 }
 
 export function withLocation(mainFile: string, location: SourceLocation | undefined, message: string): string {
-  return location ? `${location.file}:${location.line}:${location.column}: ${message}` : `${mainFile}: ${message}`;
+  const text = message.trim() === '' ? 'the script threw an error without a message' : message;
+  return location ? `${location.file}:${location.line}:${location.column}: ${text}` : `${mainFile}: ${text}`;
 }

@@ -7,7 +7,9 @@
 // (a Map, Set or object with many keys growing its table) is a fatal out-of-memory error, and
 // isolated-vm aborts the whole process on one unless `onCatastrophicError` is set. With it, the
 // isolate's thread is parked for good and the handler runs here: the isolate is disposed (its heap
-// is lost) and the compile in progress is told at once.
+// is lost) and the compile in progress is told at once. The parked thread also keeps the process
+// from exiting by itself, even by process.exit(): only a signal ends it then (SIGKILL, or SIGTERM
+// without a handler).
 
 import { setFlagsFromString } from 'node:v8';
 import ivm from 'isolated-vm';
@@ -78,16 +80,16 @@ export class IsolatePool {
   }
 
   #newSlot(): IsolateSlot {
-    let slot: IsolateSlot | undefined;
     const isolate = new ivm.Isolate({
       memoryLimit: this.#heapMiB,
+      // Called later, from the event loop.
       onCatastrophicError: (message) => {
         if (!isolate.isDisposed) isolate.dispose();
-        slot?.onCatastrophe?.(message);
+        slot.onCatastrophe?.(message);
       },
     });
     const runtime = isolate.compileScriptSync(runtimeSource(), { filename: RUNTIME_FILENAME });
-    slot = { isolate, runtime, scripts: new Map() };
+    const slot: IsolateSlot = { isolate, runtime, scripts: new Map() };
     return slot;
   }
 

@@ -111,18 +111,18 @@ export class Sandbox {
     try {
       await main.run(context, { timeout: remaining() });
     } catch (error) {
-      if (typeof error === 'string' || !(error instanceof Error)) {
-        // A non-Error thrown by the script's top level: ask where the last throw was.
-        const site = await entry.apply(undefined, [JSON.stringify({ op: 'throwSite' })], {
+      // A non-Error thrown by the script's top level (isolated-vm copies primitives, and replaces
+      // objects it cannot copy, a Symbol, a Proxy, by an Error of its own): the runtime describes
+      // the value its last throw statement threw, with the place and the log.
+      const uncopied = error instanceof Error && NOT_AN_ERROR.test(error.message);
+      if (!(error instanceof Error) || uncopied) {
+        const json = await entry.apply(undefined, [JSON.stringify({ op: 'lastThrow' })], {
           result: { copy: true },
           timeout: remaining(),
         });
-        throw this.#scriptFailure(jobType, {
-          ok: false,
-          kind: 'script',
-          message: typeof error === 'string' ? error : String(error),
-          throwSite: JSON.parse(site as string),
-        });
+        const response = JSON.parse(json as string) as Extract<Response, { ok: false }>;
+        if (!uncopied) response.message = typeof error === 'string' ? error : String(error);
+        throw this.#scriptFailure(jobType, response);
       }
       throw error;
     }
@@ -188,6 +188,9 @@ export class Sandbox {
     });
   }
 }
+
+/** isolated-vm's message for a thrown value it could not copy out of the isolate. */
+const NOT_AN_ERROR = /^An object was thrown from supplied code within isolated-vm, but that object was not an instance of `Error`/;
 
 /** The run was ended from outside: at its deadline, or because its isolate died. */
 class KilledError extends Error {

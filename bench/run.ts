@@ -3,6 +3,7 @@
 
 import os from 'node:os';
 import { compileBenchmarks } from './compile.ts';
+import { dispatchBenchmarks } from './dispatch.ts';
 import { submissionBenchmarks } from './submission.ts';
 import type { BenchRow } from './stats.ts';
 
@@ -10,6 +11,8 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['compiler', compileBenchmarks],
   ['submit', () => submissionBenchmarks('sqlite')],
   ['submit-pg', () => submissionBenchmarks('postgres')],
+  ['dispatch', () => dispatchBenchmarks('sqlite')],
+  ['dispatch-pg', () => dispatchBenchmarks('postgres')],
 ];
 
 const only = process.argv.slice(2);

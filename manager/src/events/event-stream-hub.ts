@@ -101,7 +101,10 @@ export class EventStreamHub {
     this.#lastSeq = options.startSequence ?? Date.now() * 1000;
     this.#firstSeq = this.#lastSeq + 1;
     bus.subscribe((event) => this.#receive(event));
-    bus.onClose(() => this.close());
+    bus.onClose(() => {
+      this.close();
+      return this.#pending;
+    });
   }
 
   get streamCount(): number {

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { migrationSource } from './migration-source.ts';
+import { cachePreparedStatements, type PreparingConnection } from './statement-cache.ts';
 
 export type Database = Knex;
 
@@ -43,7 +44,8 @@ function openSqlite(file: string): Database {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(connection: { pragma(statement: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
+      afterCreate(connection: PreparingConnection & { pragma(statement: string): unknown }, done: (error: Error | null, connection: unknown) => void) {
+        cachePreparedStatements(connection);
         connection.pragma('journal_mode = WAL');
         connection.pragma('synchronous = NORMAL');
         connection.pragma('foreign_keys = ON');

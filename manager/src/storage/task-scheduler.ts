@@ -18,6 +18,7 @@ import { changeTaskStatus } from '../domain/task-state-machine.ts';
 import type { StateMachineOptions } from '../domain/task-state-machine.ts';
 import { applyEffects } from './apply-effects.ts';
 import { isPostgres, type Database } from './database.ts';
+import { changeRows, queryRows } from './direct-sql.ts';
 import { inTransaction, type TransactionServices } from './transaction.ts';
 import { retryOnTransientConflict, snapshotOf, touchTask } from './task-updates.ts';
 import { markWorkerSeen, type KnownWorker } from './workers.ts';
@@ -56,9 +57,9 @@ export interface SchedulerServices extends TransactionServices {
 
 // The WHERE texts of the partial indexes (migrations 004 and 006), word for word: SQLite uses a
 // partial index only for queries that repeat its condition.
-const SCHEDULABLE_TASK_SQL = `t.status IN ('queued', 'soft-failed')`;
+const SCHEDULABLE_TASK_SQL = `t.status ${sqlList(SCHEDULABLE_TASK_STATUSES)}`;
 const ACTIVE_TASK_SQL = `t.status = 'active'`;
-const SCHEDULABLE_JOB_SQL = `IN ('queued', 'active')`;
+const SCHEDULABLE_JOB_SQL = sqlList(SCHEDULABLE_JOB_STATUSES);
 
 /** How often a claim may lose a race before the worker is told there is nothing (it asks again soon). */
 const MAX_CLAIM_ATTEMPTS = 20;
@@ -153,14 +154,16 @@ function taskForWorker(row: TaskRow): TaskForWorker {
 
 /** The active task the worker runs in a job that still hands out work, if any. */
 export async function findActiveTaskOf(db: Database, workerId: string): Promise<TaskForWorker | undefined> {
-  const rows: TaskRow[] = rowsOf(
-    await db.raw(
-      `SELECT ${TASK_COLUMNS} FROM tasks t JOIN jobs j ON j.id = t.job_id
+  // Mostly there is none, and this asks without a join, which SQLite would plan anew each time.
+  const active = await queryRows(db, `SELECT t.id FROM tasks t WHERE t.worker_id = ? AND ${ACTIVE_TASK_SQL} LIMIT 1`, [workerId]);
+  if (active.length === 0) return undefined;
+  const rows = await queryRows<TaskRow>(
+    db,
+    `SELECT ${TASK_COLUMNS} FROM tasks t JOIN jobs j ON j.id = t.job_id
        WHERE t.worker_id = ? AND ${ACTIVE_TASK_SQL} AND j.status ${SCHEDULABLE_JOB_SQL}
        ORDER BY j.priority DESC, t.priority DESC, j.created_at, j.id, t.index_in_job
        LIMIT 1`,
-      [workerId],
-    ),
+    [workerId],
   );
   return rows[0] ? taskForWorker(rows[0]) : undefined;
 }
@@ -187,9 +190,9 @@ export async function findRunnableTask(db: Database, worker: KnownWorker, exclud
   for (;;) {
     // One row per job of the highest priority level under `belowPriority`, with its best task
     // for this worker, if it has one.
-    const picks: (TaskRow & { level_priority: number | string })[] = rowsOf(
-      await db.raw(
-        `WITH level AS MATERIALIZED (
+    const picks = await queryRows<TaskRow & { level_priority: number | string }>(
+      db,
+      `WITH level AS MATERIALIZED (
            SELECT j.priority AS job_priority,
              (SELECT t.id FROM tasks t
                WHERE t.job_id = j.id
@@ -210,7 +213,6 @@ export async function findRunnableTask(db: Database, worker: KnownWorker, exclud
          SELECT level.job_priority AS level_priority, ${TASK_COLUMNS}
          FROM level LEFT JOIN tasks t ON t.id = level.task_id LEFT JOIN jobs j ON j.id = t.job_id`,
         [...types, worker.id, worker.id, ...excludedTaskIds, worker.id, belowPriority, worker.id],
-      ),
     );
     if (picks.length === 0) return undefined;
     const found = picks.filter((pick) => pick.id !== null);
@@ -248,19 +250,20 @@ function dispatchOrderOf(row: TaskRow): DispatchTask {
 
 /** Makes the worker the task's owner, if the task can still be handed out. False when another got it first. */
 export async function claimTask(db: Database, taskId: string, workerId: string, now: string): Promise<boolean> {
-  const claimed = await db('tasks')
-    .where('id', taskId)
-    .whereIn('status', SCHEDULABLE_TASK_STATUSES as TaskStatus[])
-    .whereIn('job_id', db('jobs').select('id').whereIn('status', SCHEDULABLE_JOB_STATUSES as JobStatus[]))
-    .update({ worker_id: workerId, last_touched_at: now, updated_at: now });
+  const claimed = await changeRows(
+    db,
+    `UPDATE tasks SET worker_id = ?, last_touched_at = ?, updated_at = ?
+     WHERE id = ? AND status ${sqlList(SCHEDULABLE_TASK_STATUSES)} AND job_id IN (SELECT id FROM jobs WHERE status ${SCHEDULABLE_JOB_SQL})`,
+    [workerId, now, now, taskId],
+  );
   return claimed === 1;
+}
+
+/** `IN ('queued', 'soft-failed')`: statuses as literals, so the text matches the partial indexes'. */
+function sqlList(statuses: readonly string[]): string {
+  return `IN (${statuses.map((status) => `'${status}'`).join(', ')})`;
 }
 
 function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
-}
-
-/** knex.raw answers with the driver's result: rows directly (SQLite) or `{rows}` (PostgreSQL). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

@@ -8,16 +8,19 @@
 
 import type { StatusChangeRequest } from '../domain/effects.ts';
 import type { Refusal } from '../domain/refusal.ts';
-import type { JobStatus, TaskStatus } from '../domain/statuses.ts';
-import { taskCounts } from '../domain/task-counts.ts';
+import { stepsChangeFor } from '../domain/effects.ts';
+import type { TaskStatus } from '../domain/statuses.ts';
 import { decideTaskFailure, DEFAULT_FAILURE_SETTINGS } from '../domain/task-failure.ts';
 import type { FailingWorker, FailureSettings, TaskFailure } from '../domain/task-failure.ts';
 import { changeTaskStatus } from '../domain/task-state-machine.ts';
 import type { JobSnapshot, StateMachineOptions } from '../domain/task-state-machine.ts';
 import { decideWorkerTaskUpdate, mayKeepRunning } from '../domain/worker-task-updates.ts';
 import type { MayKeepRunning, TaskUpdateFromWorker } from '../domain/worker-task-updates.ts';
+import type { FarmEvent } from '../events/event-bus.ts';
 import { applyEffects } from './apply-effects.ts';
 import { isPostgres, type Database } from './database.ts';
+import { loadJobSnapshot, snapshotFromRows, type SnapshotRow } from './job-snapshot.ts';
+import { changeRows, queryRows, type SqlValue } from './direct-sql.ts';
 import { inTransaction, type TransactionServices } from './transaction.ts';
 import { loadWorkerAvailabilities, markWorkerSeen } from './workers.ts';
 
@@ -42,7 +45,12 @@ export async function retryOnTransientConflict<T>(work: () => Promise<T>, attemp
 
 /** Holds the job's row lock until the transaction ends (PostgreSQL; SQLite runs one transaction at a time). */
 export async function lockJob(trx: Database, jobId: string): Promise<void> {
-  if (isPostgres(trx)) await trx('jobs').where('id', jobId).forUpdate().select('id');
+  if (isPostgres(trx)) await queryRows(trx, 'SELECT id FROM jobs WHERE id = ? FOR UPDATE', [jobId]);
+}
+
+/** lockJob for the job of a task (none when there is no such task). */
+async function lockJobOfTask(trx: Database, taskId: string): Promise<void> {
+  if (isPostgres(trx)) await queryRows(trx, 'SELECT id FROM jobs WHERE id = (SELECT job_id FROM tasks WHERE id = ?) FOR UPDATE', [taskId]);
 }
 
 /** Locks the jobs of the worker's active tasks, in a fixed order, before their tasks are given back. */
@@ -54,36 +62,67 @@ export async function lockJobsOfActiveTasks(trx: Database, workerId: string): Pr
 
 /** Something of the worker's reached the task; the task timeout counts from here. */
 export async function touchTask(db: Database, taskId: string, now: string): Promise<void> {
-  await db('tasks').where('id', taskId).update({ last_touched_at: now });
+  await changeRows(db, 'UPDATE tasks SET last_touched_at = ? WHERE id = ?', [now, taskId]);
 }
 
 interface StoredTask {
   id: string;
   jobId: string;
+  name: string;
   status: TaskStatus;
   type: string;
   workerId: string | null;
+  activity: string;
   stepsCompleted: number;
   stepsTotal: number;
 }
 
-async function loadTask(db: Database, taskId: string): Promise<StoredTask | undefined> {
-  const row = await db('tasks')
-    .where('id', taskId)
-    .first<
-      | { id: string; job_id: string; status: string; type: string; worker_id: string | null; steps_completed: number | string; steps_total: number | string }
-      | undefined
-    >('id', 'job_id', 'status', 'type', 'worker_id', 'steps_completed', 'steps_total');
-  if (!row) return undefined;
+interface TaskRow {
+  id: string;
+  job_id: string;
+  name: string;
+  status: string;
+  type: string;
+  worker_id: string | null;
+  activity: string;
+  steps_completed: number | string;
+  steps_total: number | string;
+}
+
+const TASK_COLUMNS = 't.id, t.job_id, t.name, t.status, t.type, t.worker_id, t.activity, t.steps_completed, t.steps_total';
+
+function storedTask(row: TaskRow): StoredTask {
   return {
     id: row.id,
     jobId: row.job_id,
+    name: row.name,
     status: row.status as TaskStatus,
     type: row.type,
     workerId: row.worker_id,
+    activity: row.activity,
     stepsCompleted: Number(row.steps_completed),
     stepsTotal: Number(row.steps_total),
   };
+}
+
+async function loadTask(db: Database, taskId: string): Promise<StoredTask | undefined> {
+  const [row] = await queryRows<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = ?`, [taskId]);
+  return row ? storedTask(row) : undefined;
+}
+
+// The task with its job's status, and the job's counts, in one query without a join (see job-snapshot.ts).
+const TASK_AND_JOB_SQL = `SELECT ${TASK_COLUMNS}, (SELECT j.status FROM jobs j WHERE j.id = t.job_id) AS job_status,
+    NULL AS counted_status, NULL AS counted
+  FROM tasks t WHERE t.id = ?
+  UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.status, c.n
+  FROM job_task_counts c WHERE c.job_id = (SELECT job_id FROM tasks WHERE id = ?)`;
+
+/** The task and its job as the state machine sees it. */
+async function loadTaskAndJob(db: Database, taskId: string): Promise<{ task: StoredTask; job: JobSnapshot } | undefined> {
+  const rows = await queryRows<TaskRow & SnapshotRow>(db, TASK_AND_JOB_SQL, [taskId, taskId]);
+  const taskRow = rows.find((row) => row.id !== null);
+  const job = taskRow && snapshotFromRows(taskRow.job_id, rows);
+  return taskRow && job ? { task: storedTask(taskRow), job } : undefined;
 }
 
 export type TaskUpdateResult = { kind: 'applied' } | { kind: 'unknown-task' } | Refusal;
@@ -108,15 +147,12 @@ export async function applyWorkerTaskUpdate(
 ): Promise<TaskUpdateResult> {
   return retryOnTransientConflict(() =>
     inTransaction(services, async (trx, applied, now): Promise<TaskUpdateResult> => {
-      let task = await loadTask(trx, taskId);
-      if (!task) return { kind: 'unknown-task' };
+      // PostgreSQL: the job's lock first, so that what is read next is the latest.
+      await lockJobOfTask(trx, taskId);
+      const loaded = await loadTaskAndJob(trx, taskId);
+      if (!loaded) return { kind: 'unknown-task' };
+      const { task, job } = loaded;
       const jobId = task.jobId;
-      if (isPostgres(trx)) {
-        // Read again under the job's lock: what was read before may have changed meanwhile.
-        await lockJob(trx, jobId);
-        task = await loadTask(trx, taskId);
-        if (!task) return { kind: 'unknown-task' };
-      }
 
       const decision = decideWorkerTaskUpdate(worker.id, task, update);
       if (decision.kind === 'refused') return decision;
@@ -131,15 +167,9 @@ export async function applyWorkerTaskUpdate(
       // A status change carries the activity along (and ends the task's time as active, so
       // touching it is moot); what is left is written here.
       const stays = change.kind === 'none';
-      const columns: Record<string, unknown> = {};
-      if (decision.activity !== undefined && stays) columns.activity = decision.activity;
-      if (decision.stepsCompleted !== undefined) columns.steps_completed = decision.stepsCompleted;
-      if (Object.keys(columns).length > 0) columns.updated_at = now;
-      if (stays) columns.last_touched_at = now;
-      if (Object.keys(columns).length > 0) await trx('tasks').where('id', taskId).update(columns);
+      await updateProgress(trx, taskId, stays ? decision.activity : undefined, decision.stepsCompleted, stays, now);
 
       if (change.kind === 'change') {
-        const job = await snapshotOf(trx, jobId);
         const outcome = changeTaskStatus(job, task, change.to, activityOf(decision), services.stateMachine);
         await applyEffects(trx, outcome.effects, now, services.stateMachine, applied);
       } else if (change.kind === 'failure') {
@@ -163,33 +193,63 @@ export async function applyWorkerTaskUpdate(
           },
         });
       }
+      completeOwnTaskEvents(applied.events.slice(firstEvent), task, decision, worker);
       return { kind: 'applied' };
     }),
   );
+}
+
+/** Activity, steps and "touched" of a task that stays as it is, in one statement (one of a few fixed texts). */
+async function updateProgress(
+  trx: Database,
+  taskId: string,
+  activity: string | undefined,
+  stepsCompleted: number | undefined,
+  touch: boolean,
+  now: string,
+): Promise<void> {
+  const set: [column: string, value: SqlValue][] = [];
+  if (activity !== undefined) set.push(['activity', activity]);
+  if (stepsCompleted !== undefined) set.push(['steps_completed', stepsCompleted]);
+  if (set.length > 0) set.push(['updated_at', now]);
+  if (touch) set.push(['last_touched_at', now]);
+  if (set.length === 0) return;
+  const columns = set.map(([column]) => `${column} = ?`).join(', ');
+  await changeRows(trx, `UPDATE tasks SET ${columns} WHERE id = ?`, [...set.map(([, value]) => value), taskId]);
+}
+
+/**
+ * Fills in the whole EventTaskUpdate of the task's own events from what is known here, so that
+ * the event stream need not read the task back (what the events say stays as it is).
+ */
+function completeOwnTaskEvents(
+  events: readonly FarmEvent[],
+  task: StoredTask,
+  decision: { activity?: string; stepsCompleted?: number },
+  worker: ReportingWorker,
+): void {
+  for (const event of events) {
+    if (event.type !== 'task' || event.data.id !== task.id) continue;
+    const status = (event.data.status as TaskStatus | undefined) ?? task.status;
+    const steps = stepsChangeFor(status);
+    const known: Record<string, unknown> = {
+      name: task.name,
+      status,
+      activity: decision.activity ?? task.activity,
+      steps_completed: steps === 'complete' ? task.stepsTotal : steps === 'reset' ? 0 : (decision.stepsCompleted ?? task.stepsCompleted),
+      steps_total: task.stepsTotal,
+      worker: { name: worker.name, uuid: worker.id },
+    };
+    for (const [field, value] of Object.entries(known)) if (event.data[field] === undefined) event.data[field] = value;
+  }
 }
 
 function activityOf(decision: { activity?: string }): { activity?: string } {
   return decision.activity === undefined ? {} : { activity: decision.activity };
 }
 
-/**
- * A job as the state machine sees it, with its tasks counted by the database as they change
- * (migration 005), so that this costs the same for a job of 10 or 100,000 tasks.
- */
-export async function loadCountedJobSnapshot(db: Database, jobId: string): Promise<JobSnapshot | undefined> {
-  const rows: { job_status: JobStatus; status: TaskStatus | null; n: number | string | null }[] = await db('jobs')
-    .leftJoin('job_task_counts', 'job_task_counts.job_id', 'jobs.id')
-    .where('jobs.id', jobId)
-    .select('jobs.status as job_status', 'job_task_counts.status', 'job_task_counts.n');
-  const first = rows[0];
-  if (!first) return undefined;
-  const counts: Partial<Record<TaskStatus, number>> = {};
-  for (const row of rows) if (row.status !== null) counts[row.status] = Number(row.n);
-  return { id: jobId, status: first.job_status, taskCounts: taskCounts(counts) };
-}
-
 export async function snapshotOf(trx: Database, jobId: string): Promise<JobSnapshot> {
-  const job = await loadCountedJobSnapshot(trx, jobId);
+  const job = await loadJobSnapshot(trx, jobId);
   if (!job) throw new Error(`job ${jobId} of a task being updated does not exist`);
   return job;
 }

@@ -22,9 +22,20 @@ export async function inTransaction<T>(
   const applied = emptyApplied();
   const now = timestamp(services.clock);
   const result = await services.db.transaction((trx) => work(trx, applied, now));
-  for (const { jobId, taskId, line } of applied.taskLogLines) {
-    await services.taskLogs.appendManagerLines(jobId, taskId, [line], now);
+  for (const { jobId, taskId, lines } of consecutiveLinesPerTask(applied.taskLogLines)) {
+    await services.taskLogs.appendManagerLines(jobId, taskId, lines, now);
   }
   for (const event of applied.events) services.events.publish(event);
   return result;
+}
+
+/** Lines that follow each other in one task's log go there in one append (a task's first lines make its file). */
+function consecutiveLinesPerTask(lines: AppliedEffects['taskLogLines']): { jobId: string; taskId: string; lines: string[] }[] {
+  const runs: { jobId: string; taskId: string; lines: string[] }[] = [];
+  for (const { jobId, taskId, line } of lines) {
+    const last = runs.at(-1);
+    if (last?.taskId === taskId && last.jobId === jobId) last.lines.push(line);
+    else runs.push({ jobId, taskId, lines: [line] });
+  }
+  return runs;
 }

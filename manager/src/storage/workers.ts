@@ -11,6 +11,7 @@ import type { StateMachineOptions } from '../domain/task-state-machine.ts';
 import { decideSignOff, decideSignOn, decideStateChanged, type WorkerState } from '../domain/worker-status-requests.ts';
 import { applyEffects } from './apply-effects.ts';
 import type { Database } from './database.ts';
+import { changeRows, queryRows } from './direct-sql.ts';
 import { fetchSleepSchedule } from './sleep-schedules.ts';
 import { lockJobsOfActiveTasks, retryOnTransientConflict } from './task-updates.ts';
 import { inTransaction, type TransactionServices } from './transaction.ts';
@@ -143,8 +144,11 @@ export async function insertWorker(db: Database, worker: NewWorker): Promise<Kno
 }
 
 /** A worker that is registered and not deleted, with its secret's hash for checking credentials. */
+// Asked at every call of every worker.
+const CREDENTIALS_SQL = `SELECT ${COLUMNS.join(', ')} FROM workers WHERE id = ? AND deleted_at IS NULL`;
+
 export async function fetchWorkerCredentials(db: Database, id: string): Promise<{ worker: KnownWorker; secretHash: string } | undefined> {
-  const row = await db('workers').where('id', id).whereNull('deleted_at').first<WorkerRow | undefined>(COLUMNS);
+  const [row] = await queryRows<WorkerRow>(db, CREDENTIALS_SQL, [id]);
   return row ? { worker: workerFromRow(row), secretHash: row.secret_hash } : undefined;
 }
 
@@ -182,7 +186,7 @@ export const LAST_SEEN_RESOLUTION_MS = 5_000;
 /** The worker called in; the worker timeout counts from here. */
 export async function markWorkerSeen(db: Database, worker: Pick<KnownWorker, 'id' | 'lastSeenAt'>, now: string): Promise<void> {
   if (worker.lastSeenAt !== null && Date.parse(now) - Date.parse(worker.lastSeenAt) < LAST_SEEN_RESOLUTION_MS) return;
-  await db('workers').where('id', worker.id).update({ last_seen_at: now });
+  await changeRows(db, 'UPDATE workers SET last_seen_at = ? WHERE id = ?', [now, worker.id]);
 }
 
 /** Every worker, deleted ones included, as the failure rules weigh who could still run a task. */

@@ -2,6 +2,7 @@
 // Appends are serialised per file, so lines from one task keep their order; each append is
 // published as a `task-log` event once it is on disk. Reads take only the part asked for.
 
+import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '../events/event-bus.ts';
@@ -48,11 +49,27 @@ export class TaskLogStore {
     if (text === '') return Promise.resolve();
     const file = this.file(jobId, taskId);
     const content = text.endsWith('\n') ? text : text + '\n';
-    const previous = this.#pending.get(file) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      await mkdir(this.jobDir(jobId), { recursive: true });
-      await appendFile(file, content);
-      this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
+    const previous = this.#pending.get(file);
+    const publish = () => this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
+    if (previous === undefined) {
+      try {
+        if (appendIfExists(file, content)) {
+          publish();
+          return Promise.resolve();
+        }
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    const next = (previous ?? Promise.resolve()).then(async () => {
+      try {
+        await appendFile(file, content);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        await mkdir(this.jobDir(jobId), { recursive: true });
+        await appendFile(file, content);
+      }
+      publish();
     });
     // The queue goes on after a failed append (the caller gets that failure).
     const tracked: Promise<void> = next
@@ -145,6 +162,22 @@ export class TaskLogStore {
   async deleteJob(jobId: string): Promise<void> {
     await rm(this.jobDir(jobId), { recursive: true, force: true });
   }
+}
+
+function appendIfExists(file: string, content: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  try {
+    writeFileSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {

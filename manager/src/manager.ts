@@ -8,7 +8,8 @@ import { createApp } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ManagerConfig } from './config/config.ts';
 import { JobTypeRegistry } from './job-types/registry.ts';
-import { openDatabase, type Database } from './storage/database.ts';
+import { openDatabase, sqliteFileOf, type Database } from './storage/database.ts';
+import { startCheckpointer } from './storage/wal-checkpointer.ts';
 import { EventBus } from './events/event-bus.ts';
 import { TaskLogStore } from './task-logs/task-log-store.ts';
 import { DEFAULT_STATE_MACHINE_OPTIONS } from './domain/task-state-machine.ts';
@@ -38,10 +39,10 @@ export const TABLAO_VERSION = '0.1.0';
 
 export async function startManager(config: ManagerConfig, options: StartOptions = {}): Promise<RunningManager> {
   const log = options.log ?? pino({ name: 'tablao-manager' });
-  const db = await openDatabase({
-    url: config.database || join(config.dataDir, 'tablao.sqlite'),
-    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
-  });
+  const databaseUrl = config.database || join(config.dataDir, 'tablao.sqlite');
+  const db = await openDatabase({ url: databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
+  const sqliteFile = sqliteFileOf(databaseUrl);
+  const checkpointer = sqliteFile === undefined ? undefined : await startCheckpointer(db, sqliteFile);
   const compiler = new JobCompiler();
   const registry = new JobTypeRegistry({ compiler, db, scriptsDir: join(config.dataDir, 'scripts') });
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
@@ -85,6 +86,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
       await sleepScheduler.stop();
       await timeoutChecker.stop();
       compiler.dispose();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

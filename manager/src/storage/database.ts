@@ -22,9 +22,18 @@ export function isPostgres(db: Database): boolean {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const db = /^postgres(ql)?:\/\//.test(options.url) ? await openPostgres(options.url, options.schema) : openSqlite(options.url);
+  const db = isPostgresUrl(options.url) ? await openPostgres(options.url, options.schema) : openSqlite(options.url);
   await db.migrate.latest({ migrationSource });
   return db;
+}
+
+function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** The SQLite file a database URL names; undefined for PostgreSQL and for a database in memory. */
+export function sqliteFileOf(url: string): string | undefined {
+  return isPostgresUrl(url) || url === ':memory:' ? undefined : url;
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Database> {

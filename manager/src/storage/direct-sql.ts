@@ -5,7 +5,7 @@
 // once (statement-cache.ts); PostgreSQL gets `$1…` placeholders.
 //
 // Only for fixed texts written with `?` placeholders (none inside string literals) and plain
-// values; anything else goes through knex.
+// values; anything else goes through knex. Listeners of knex's `query` event hear of these too.
 
 import type { Knex } from 'knex';
 import { isPostgres, type Database } from './database.ts';
@@ -42,6 +42,7 @@ export async function changeRows(db: Database, sql: string, values: readonly Sql
 }
 
 async function execute(db: Database, sql: string, values: readonly SqlValue[]): Promise<Outcome> {
+  if (db.client.listenerCount('query') > 0) db.client.emit('query', { sql, bindings: values, method: 'raw', options: {} });
   const postgres = isPostgres(db);
   const run = (connection: unknown): Outcome | Promise<Outcome> =>
     postgres ? onPostgres(connection as PgConnection, sql, values) : onSqlite(connection as SqliteConnection, sql, values);

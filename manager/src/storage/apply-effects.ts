@@ -2,7 +2,7 @@
 // transaction. Task log lines and events are collected for the caller to write and publish
 // once the transaction has committed.
 
-import type { Effect, StepsChange } from '../domain/effects.ts';
+import type { Effect, SetTaskStatus, StepsChange } from '../domain/effects.ts';
 import { returnTaskToPool } from '../domain/task-return.ts';
 import type { StateMachineOptions } from '../domain/task-state-machine.ts';
 import type { TaskStatus } from '../domain/statuses.ts';
@@ -50,10 +50,7 @@ export async function applyEffects(
           now,
           effect.taskId,
         ]);
-        applied.events.push({
-          type: 'task',
-          data: { id: effect.taskId, job_id: effect.jobId, status: effect.to, previous_status: effect.from, updated: now },
-        });
+        applied.events.push(taskStatusEvent(effect, now));
         break;
       }
       case 'set-tasks-status': {
@@ -128,6 +125,11 @@ export async function applyEffects(
     }
   }
   return applied;
+}
+
+/** The event of a task's status change (event-payloads.ts fills in the rest of EventTaskUpdate). */
+export function taskStatusEvent(effect: SetTaskStatus, now: string): FarmEvent {
+  return { type: 'task', data: { id: effect.taskId, job_id: effect.jobId, status: effect.to, previous_status: effect.from, updated: now } };
 }
 
 const STEPS_SQL: Record<StepsChange, string> = { complete: ', steps_completed = steps_total', reset: ', steps_completed = 0', unchanged: '' };

@@ -9,14 +9,14 @@
 // run; the best of those per-job picks wins. Jobs are looked at one priority level at a time,
 // highest first, so lower levels cost nothing while a higher one has work.
 
-import type { Effect } from '../domain/effects.ts';
+import type { Effect, SetTaskStatus } from '../domain/effects.ts';
 import { SCHEDULABLE_JOB_STATUSES, SCHEDULABLE_TASK_STATUSES } from '../domain/statuses.ts';
 import type { JobStatus, TaskStatus } from '../domain/statuses.ts';
 import { compareForDispatch } from '../domain/task-choice.ts';
 import type { DispatchTask } from '../domain/task-choice.ts';
 import { changeTaskStatus } from '../domain/task-state-machine.ts';
 import type { StateMachineOptions } from '../domain/task-state-machine.ts';
-import { applyEffects } from './apply-effects.ts';
+import { applyEffects, taskStatusEvent } from './apply-effects.ts';
 import { isPostgres, type Database } from './database.ts';
 import { changeRows, queryRows } from './direct-sql.ts';
 import { inTransaction, type TransactionServices } from './transaction.ts';
@@ -79,36 +79,32 @@ export async function scheduleTaskFor(services: SchedulerServices, worker: Known
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
         const candidate = await findRunnableTask(trx, worker, excluded);
         if (!candidate) return { kind: 'none' } as const;
-        if (!(await claimTask(trx, candidate.task.id, worker.id, now))) {
-          excluded.push(candidate.task.id);
+        const { task } = candidate;
+        const [activation, ...cascade] = changeTaskStatus(
+          await snapshotOf(trx, task.jobId),
+          { id: task.id, status: task.status },
+          'active',
+          {},
+          services.stateMachine,
+        ).effects;
+        if (!isActivation(activation)) throw new Error(`a task is claimed by making it active, not by ${JSON.stringify(activation)}`);
+        if (!(await claimTask(trx, activation, worker.id, now))) {
+          excluded.push(task.id);
           continue;
         }
-        const effects: Effect[] = [
-          { kind: 'write-task-log', jobId: candidate.task.jobId, taskId: candidate.task.id, line: `Task assigned to worker ${worker.name} (${worker.id}).` },
-          ...changeTaskStatus(
-            await snapshotOf(trx, candidate.task.jobId),
-            { id: candidate.task.id, status: candidate.task.status },
-            'active',
-            {},
-            services.stateMachine,
-          ).effects,
-        ];
-        const firstEvent = applied.events.length;
-        await applyEffects(trx, effects, now, services.stateMachine, applied);
-        const task: TaskForWorker = { ...candidate.task, status: 'active' };
         // The whole EventTaskUpdate is known here, so the event stream need not read it back.
-        for (const event of applied.events.slice(firstEvent)) {
-          if (event.type === 'task' && event.data.id === task.id) {
-            Object.assign(event.data, {
-              name: task.name,
-              activity: candidate.activity,
-              steps_completed: task.stepsCompleted,
-              steps_total: task.stepsTotal,
-              worker: { name: worker.name, uuid: worker.id },
-            });
-          }
-        }
-        return { kind: 'assigned', task } as const;
+        const event = taskStatusEvent(activation, now);
+        Object.assign(event.data, {
+          name: task.name,
+          activity: candidate.activity,
+          steps_completed: task.stepsCompleted,
+          steps_total: task.stepsTotal,
+          worker: { name: worker.name, uuid: worker.id },
+        });
+        applied.events.push(event);
+        const assigned: Effect = { kind: 'write-task-log', jobId: task.jobId, taskId: task.id, line: `Task assigned to worker ${worker.name} (${worker.id}).` };
+        await applyEffects(trx, [assigned, ...cascade], now, services.stateMachine, applied);
+        return { kind: 'assigned', task: { ...task, status: 'active' } } as const;
       }
       return { kind: 'none' } as const;
     }),
@@ -248,15 +244,24 @@ function dispatchOrderOf(row: TaskRow): DispatchTask {
   };
 }
 
-/** Makes the worker the task's owner, if the task can still be handed out. False when another got it first. */
-export async function claimTask(db: Database, taskId: string, workerId: string, now: string): Promise<boolean> {
+/**
+ * The claim: the task's change to active (the state machine's first effect), made together with
+ * giving it to the worker, and only while the task can still be handed out. False when another
+ * worker got it first.
+ */
+export async function claimTask(db: Database, activation: SetTaskStatus, workerId: string, now: string): Promise<boolean> {
   const claimed = await changeRows(
     db,
-    `UPDATE tasks SET worker_id = ?, last_touched_at = ?, updated_at = ?
+    `UPDATE tasks SET worker_id = ?, status = 'active', last_touched_at = ?, updated_at = ?
      WHERE id = ? AND status ${sqlList(SCHEDULABLE_TASK_STATUSES)} AND job_id IN (SELECT id FROM jobs WHERE status ${SCHEDULABLE_JOB_SQL})`,
-    [workerId, now, now, taskId],
+    [workerId, now, now, activation.taskId],
   );
   return claimed === 1;
+}
+
+/** The state machine's change of a task to active, with nothing else to write than the claim writes. */
+function isActivation(effect: Effect | undefined): effect is SetTaskStatus {
+  return effect?.kind === 'set-task-status' && effect.to === 'active' && effect.activity === undefined && effect.steps === 'unchanged';
 }
 
 /** `IN ('queued', 'soft-failed')`: statuses as literals, so the text matches the partial indexes'. */

@@ -1,12 +1,13 @@
 // Task logs as plain files in the data folder: <data>/job-logs/<job id prefix>/<job id>/task-<task id>.txt.
 // Appends are serialised per file, so lines from one task keep their order; each append is
-// published as a `task-log` event once it is on disk. Reads take only the part asked for.
+// published as a `task-log` event once it is on disk. The logs written last are kept open
+// (open-logs.ts). Reads take only the part asked for.
 
-import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
-import { appendFile, mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '../events/event-bus.ts';
 import { chunkEnd, skipPartialCharacter, tailStart } from './log-slices.ts';
+import { OpenLogs } from './open-logs.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,6 +29,7 @@ export class TaskLogStore {
   readonly #root: string;
   readonly #events: EventBus | undefined;
   readonly #pending = new Map<string, Promise<void>>();
+  readonly #open = new OpenLogs();
 
   constructor(dataDir: string, events?: EventBus) {
     this.#root = join(dataDir, 'job-logs');
@@ -53,7 +55,7 @@ export class TaskLogStore {
     const publish = () => this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
     if (previous === undefined) {
       try {
-        if (appendIfExists(file, content)) {
+        if (this.#open.appendIfOpen(file, content)) {
           publish();
           return Promise.resolve();
         }
@@ -62,13 +64,7 @@ export class TaskLogStore {
       }
     }
     const next = (previous ?? Promise.resolve()).then(async () => {
-      try {
-        await appendFile(file, content);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        await mkdir(this.jobDir(jobId), { recursive: true });
-        await appendFile(file, content);
-      }
+      await this.#open.openAndAppend(file, this.jobDir(jobId), content);
       publish();
     });
     // The queue goes on after a failed append (the caller gets that failure).
@@ -160,24 +156,14 @@ export class TaskLogStore {
   }
 
   async deleteJob(jobId: string): Promise<void> {
+    this.#open.closeIn(this.jobDir(jobId));
     await rm(this.jobDir(jobId), { recursive: true, force: true });
   }
-}
 
-function appendIfExists(file: string, content: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
+  /** Closes the logs kept open; appends after this open them again. */
+  close(): void {
+    this.#open.closeAll();
   }
-  try {
-    writeFileSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {

@@ -1,8 +1,15 @@
 // Reading an uploaded render and making its JPEG sizes with sharp (libvips): each size fits in
 // its box without being enlarged, transparency becomes black, quality 85 (as Flamenco).
 
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { LAST_RENDERED_SIZES } from './last-rendered-store.ts';
+
+// libvips takes some 12 MB of memory once loaded: only managers that get images pay for it.
+let library: Promise<typeof Sharp> | undefined;
+function sharpLibrary(): Promise<typeof Sharp> {
+  library ??= import('sharp').then((loaded) => loaded.default);
+  return library;
+}
 
 /** Largest image accepted, in pixels (a 16K × 16K frame); more would take too much memory to decode. */
 export const MAX_PIXELS = 16384 * 16384;
@@ -25,6 +32,7 @@ export class UnusableImageError extends Error {
 
 /** Reads the image's header: a JPEG or PNG of acceptable size, or UnusableImageError. */
 export async function inspectImage(image: Buffer): Promise<ImageFacts> {
+  const sharp = await sharpLibrary();
   let metadata;
   try {
     metadata = await sharp(image).metadata();
@@ -42,6 +50,7 @@ export async function inspectImage(image: Buffer): Promise<ImageFacts> {
 
 /** The image in every size of LAST_RENDERED_SIZES, largest first, each made from the one before. */
 export async function makeThumbnails(image: Buffer): Promise<Buffer[]> {
+  const sharp = await sharpLibrary();
   const results: Buffer[] = [];
   let source = image;
   for (const size of LAST_RENDERED_SIZES) {

@@ -129,7 +129,17 @@ export async function applyEffects(
 
 /** The event of a task's status change (event-payloads.ts fills in the rest of EventTaskUpdate). */
 export function taskStatusEvent(effect: SetTaskStatus, now: string): FarmEvent {
-  return { type: 'task', data: { id: effect.taskId, job_id: effect.jobId, status: effect.to, previous_status: effect.from, updated: now } };
+  return {
+    type: 'task',
+    data: {
+      id: effect.taskId,
+      job_id: effect.jobId,
+      status: effect.to,
+      previous_status: effect.from,
+      ...(effect.activity === undefined ? {} : { activity: effect.activity }),
+      updated: now,
+    },
+  };
 }
 
 const STEPS_SQL: Record<StepsChange, string> = { complete: ', steps_completed = steps_total', reset: ', steps_completed = 0', unchanged: '' };

@@ -20,13 +20,19 @@ interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
 }
 
-export async function bulkInsert(trx: Database, table: string, columns: BulkColumns, rows: readonly (readonly unknown[])[]): Promise<void> {
-  if (rows.length === 0) return;
+/** PostgreSQL gets the rows in statements of this many, so that no more of them are held as arrays at once. */
+export const POSTGRES_ROWS_PER_STATEMENT = 2_000;
+
+/** Inserts the rows as they come (a generator need not hold them all at once). */
+export async function bulkInsert(trx: Database, table: string, columns: BulkColumns, rows: Iterable<readonly unknown[]>): Promise<void> {
   const names = Object.keys(columns);
   if (isPostgres(trx)) {
-    const arrays = names.map((_, index) => rows.map((row) => row[index] ?? null));
     const unnest = names.map((name) => `?::${columns[name] === 'integer' ? 'integer' : 'text'}[]`).join(', ');
-    await trx.raw(`INSERT INTO ?? (${names.map(() => '??').join(', ')}) SELECT * FROM unnest(${unnest})`, [table, ...names, ...arrays] as unknown as Knex.RawBinding[]);
+    const sql = `INSERT INTO ?? (${names.map(() => '??').join(', ')}) SELECT * FROM unnest(${unnest})`;
+    for (const chunk of chunks(rows, POSTGRES_ROWS_PER_STATEMENT)) {
+      const arrays = names.map((_, index) => chunk.map((row) => row[index] ?? null));
+      await trx.raw(sql, [table, ...names, ...arrays] as unknown as Knex.RawBinding[]);
+    }
     return;
   }
   // Inside a Knex transaction, acquireConnection gives the transaction's own connection.
@@ -35,4 +41,16 @@ export async function bulkInsert(trx: Database, table: string, columns: BulkColu
     `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
   );
   for (const row of rows) statement.run(...row);
+}
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }

@@ -89,33 +89,22 @@ export async function insertJob(db: Database, job: NewJob): Promise<void> {
       created_at: now,
       updated_at: now,
     });
-    await bulkInsert(
-      trx,
-      'tasks',
-      TASK_COLUMNS,
-      compiled.tasks.map((task, index) => [
-        task.uuid,
-        job.id,
-        index + 1,
-        task.name,
-        task.type,
-        task.priority,
-        'queued',
-        '',
-        JSON.stringify(task.commands),
-        0,
-        task.commands.reduce((sum, command) => sum + Math.max(1, command.totalStepCount), 0),
-        now,
-        now,
-      ]),
-    );
-    await bulkInsert(
-      trx,
-      'task_dependencies',
-      { task_id: 'text', depends_on_id: 'text' },
-      compiled.tasks.flatMap((task) => task.dependencies.map((dep) => [task.uuid, dep])),
-    );
+    // Rows are made as they are inserted: a big job's rows are never all held at once.
+    await bulkInsert(trx, 'tasks', TASK_COLUMNS, taskRows(job.id, compiled.tasks, now));
+    await bulkInsert(trx, 'task_dependencies', { task_id: 'text', depends_on_id: 'text' }, dependencyRows(compiled.tasks));
   });
+}
+
+function* taskRows(jobId: string, tasks: CompiledJob['tasks'], now: string): Generator<unknown[]> {
+  let index = 0;
+  for (const task of tasks) {
+    const stepsTotal = task.commands.reduce((sum, command) => sum + Math.max(1, command.totalStepCount), 0);
+    yield [task.uuid, jobId, ++index, task.name, task.type, task.priority, 'queued', '', JSON.stringify(task.commands), 0, stepsTotal, now, now];
+  }
+}
+
+function* dependencyRows(tasks: CompiledJob['tasks']): Generator<unknown[]> {
+  for (const task of tasks) for (const dependency of task.dependencies) yield [task.uuid, dependency];
 }
 
 export interface JobRow {

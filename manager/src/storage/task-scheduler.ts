@@ -208,7 +208,7 @@ export async function findRunnableTask(db: Database, worker: KnownWorker, exclud
          )
          SELECT level.job_priority AS level_priority, ${TASK_COLUMNS}
          FROM level LEFT JOIN tasks t ON t.id = level.task_id LEFT JOIN jobs j ON j.id = t.job_id`,
-        [...types, worker.id, worker.id, ...excludedTaskIds, worker.id, belowPriority, worker.id],
+      [...types, worker.id, worker.id, ...excludedTaskIds, worker.id, belowPriority, worker.id],
     );
     if (picks.length === 0) return undefined;
     const found = picks.filter((pick) => pick.id !== null);

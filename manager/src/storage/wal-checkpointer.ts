@@ -20,7 +20,11 @@ export interface Checkpointer {
 }
 
 export async function startCheckpointer(db: Database, file: string): Promise<Checkpointer> {
-  const worker = new Worker(new URL('./wal-checkpointer-thread.ts', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  const worker = new Worker(new URL('./wal-checkpointer-thread.ts', import.meta.url), {
+    workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS },
+    // It allocates next to nothing: a small heap keeps the thread's memory small.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+  });
   worker.unref();
   // A thread that fails leaves the checkpoints to the manager's connection.
   worker.on('error', () => undefined);

@@ -18,12 +18,14 @@ export interface CommandContext {
   /** The command's parameters as the manager sent them (variables already replaced). */
   parameters: Readonly<Record<string, unknown>>;
   environment: CommandEnvironment;
-  /** Aborted when the command must stop at once (task no longer ours, worker stopping): kill the whole process tree, then reject. */
+  /** Aborted when the command must stop at once (task no longer ours, worker stopping): kill the whole process tree, then reject with an error named 'AbortError'. */
   signal: AbortSignal;
   /** A line for the task log; the runner batches lines to the manager. */
   log(line: string): void;
   /** One more step of the command done (e.g. a frame rendered). */
   stepCompleted(): void;
+  /** What the command is doing now, for the task's activity (e.g. "rendering frame 12"); called when it changes. Optional for the runner. */
+  activity?(text: string): void;
   /** The latest rendered image, for the manager's last-rendered view (newest wins; the runner keeps at most one upload in flight). */
   outputProduced(imagePath: string): void;
 }

@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+
 import { findExecutable, type ExecutableLookup } from '../platform/find-executable.ts';
 import { samePath } from '../platform/platform-rules.ts';
 import { CommandError, type CommandContext } from './command.ts';
@@ -6,9 +8,9 @@ import { runLoggedProcess } from './run-logged-process.ts';
 
 // `exec`: runs an executable with arguments, directly (never through a shell). A task may run
 // only what the worker's configuration allows, so that whoever can submit jobs cannot run
-// arbitrary programs on every render machine. The check compares resolved paths, and the
-// resolved path is what runs: allowing `ffprobe` allows the ffprobe found on PATH, not a file
-// of that name somewhere else.
+// arbitrary programs on every render machine. The check compares the files both names lead to
+// (after PATH lookup and symbolic links), and the looked-up path is what runs: allowing
+// `ffprobe` allows the ffprobe found on PATH, not a file of that name somewhere else.
 
 const COMMAND = 'exec';
 export const ALLOWED_EXECUTABLES_SETTING = 'allowed_executables';
@@ -47,11 +49,16 @@ export async function allowedExecutable(
   lookup: ExecutableLookup,
 ): Promise<string | undefined> {
   const resolved = await findExecutable(exe, lookup);
+  const target = resolved === undefined ? undefined : await fileBehind(resolved);
   for (const entry of allowed) {
     if (entry === exe && resolved === undefined) return exe;
-    if (resolved === undefined) continue;
+    if (resolved === undefined || target === undefined) continue;
     const allowedPath = await findExecutable(entry, lookup);
-    if (allowedPath !== undefined && samePath(allowedPath, resolved, lookup.platform)) return resolved;
+    if (allowedPath !== undefined && samePath(await fileBehind(allowedPath), target, lookup.platform)) return resolved;
   }
   return undefined;
+}
+
+function fileBehind(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
 }

@@ -58,7 +58,7 @@ export function parametersOf(command: string, parameters: Readonly<Record<string
         return fail(`parameter "${name}" must be ${description} (a number), not ${describe(value)}`);
       }
       if (limit.aboveMinimum ? value <= limit.minimum : value < limit.minimum) {
-        return fail(`parameter "${name}" is ${value}, expected ${description} ${limit.aboveMinimum ? 'above' : 'of at least'} ${limit.minimum}`);
+        return fail(`parameter "${name}" is ${value}, but must be ${limit.aboveMinimum ? 'above' : 'at least'} ${limit.minimum} (${description})`);
       }
       return value;
     },

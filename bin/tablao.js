@@ -1,5 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=8
 // The `tablao` command. Plain JavaScript so that an old Node.js can still say what is wrong.
+// The first line tunes memory for a long-running service (bin/launch.ts explains; it reads that
+// line to start Tablao's processes the same way).
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {
   process.stderr.write(

@@ -33,6 +33,9 @@ export interface IsolateSlot {
 
 const SCRIPTS_PER_ISOLATE = 100;
 
+/** An isolate whose heap grew beyond this (a job of thousands of tasks) is replaced after use; a new one costs a few milliseconds. */
+const RETIRE_HEAP_BYTES = 24 * 2 ** 20;
+
 export class IsolatePool {
   readonly #heapMiB: number;
   readonly #size: number;
@@ -110,6 +113,10 @@ export class IsolatePool {
     if (this.#disposed) {
       if (!slot.isolate.isDisposed) slot.isolate.dispose();
       return;
+    }
+    if (!slot.isolate.isDisposed && slot.isolate.getHeapStatisticsSync().total_heap_size > RETIRE_HEAP_BYTES) {
+      // A big compile leaves its isolate's heap grown: retire it rather than keep that memory for good.
+      slot.isolate.dispose();
     }
     const waiter = this.#waiting.shift();
     if (waiter) waiter(slot);

@@ -7,10 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import knex from 'knex';
-
-const TABLAO = fileURLToPath(new URL('../../../bin/tablao.js', import.meta.url));
+import { TABLAO_SCRIPT, tablaoLaunchSettings } from '../../../bin/launch.ts';
 
 export interface ManagerProcessOptions {
   database: 'sqlite' | 'postgres';
@@ -57,7 +55,7 @@ export async function launchManagerProcess(options: ManagerProcessOptions): Prom
   const postgresUrl = options.postgresUrl ?? '';
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tablao-process-')));
   const port = await freePort();
-  const args = [TABLAO, 'manager', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'];
+  const args = [TABLAO_SCRIPT, 'manager', '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1'];
   let schema = options.schema;
   if (options.database === 'postgres') {
     if (!schema) {
@@ -68,7 +66,13 @@ export async function launchManagerProcess(options: ManagerProcessOptions): Prom
     const separator = postgresUrl.includes('?') ? '&' : '?';
     args.push('--database', `${postgresUrl}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`);
   }
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  // e.g. TABLAO_MANAGER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the manager under a benchmark.
+  const extraNodeArgs = (process.env.TABLAO_MANAGER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const launch = tablaoLaunchSettings();
+  const child: ChildProcess = spawn(process.execPath, [...launch.nodeOptions, ...extraNodeArgs, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...launch.env },
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));

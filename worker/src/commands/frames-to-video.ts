@@ -63,8 +63,15 @@ export async function framesToVideo(context: CommandContext): Promise<void> {
       notFoundAdvice: softwareNotFoundAdvice('ffmpeg'),
     });
   } finally {
-    if (listFile !== undefined) await rm(listFile, { force: true });
+    if (listFile !== undefined) await removeList(context, listFile);
   }
+}
+
+// A list left behind is untidy, not a failed video.
+async function removeList(context: CommandContext, listFile: string): Promise<void> {
+  await rm(listFile, { force: true }).catch((error: unknown) => {
+    context.log(`${COMMAND}: could not remove the list of frames ${JSON.stringify(listFile)}: ${(error as Error).message}`);
+  });
 }
 
 // The list names the frames by absolute path: FFmpeg reads relative ones from the list's folder.

@@ -39,7 +39,9 @@ export function timestampSuffix(time: Date): string {
 async function freeName(path: string): Promise<string> {
   if ((await statOrUndefined(path)) === undefined) return path;
   const prefix = `${basename(path)}-`;
-  const siblings = await readdir(dirname(path));
+  const siblings = await readdir(dirname(path)).catch((error: unknown) => {
+    throw new CommandError(`${COMMAND}: could not look for a free name beside ${JSON.stringify(path)}: ${fileErrorReason(error)}`);
+  });
   const numbers = siblings
     .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
     .map((name) => Number(name.slice(prefix.length)));

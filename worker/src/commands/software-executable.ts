@@ -24,5 +24,6 @@ export async function softwareExecutable(exe: string, software: Software, contex
 /** What to tell people when the software cannot be found. */
 export function softwareNotFoundAdvice(software: Software): string {
   const label = SOFTWARE_LABELS[software];
-  return `install ${label} on this worker and put it on PATH, or give its location in the worker's configuration (tablao-worker.yaml) or in the manager's {${software}} variable`;
+  const variable = software === 'blender' ? `, or in the manager's {${software}} variable for this platform` : '';
+  return `install ${label} on this worker and put it on PATH, or give its location as ${software} in the worker's tablao-worker.yaml${variable}`;
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { blenderInvocation, blenderRender } from '../../src/commands/blender-render.ts';
 import { CommandError } from '../../src/commands/command.ts';
+import { ends, pidsFrom } from '../platform/process-checks.ts';
 import { fixture, outputLines, recordingContext } from './recording-context.ts';
 
 const transcript = (name: string): string => fixture(`transcripts/${name}`);
@@ -142,12 +146,31 @@ describe('blender-render: running Blender (a fake one)', () => {
     await assert.rejects(blenderRender(context), /blender-render: Blender was killed by signal SIGKILL \(perhaps the machine ran out of memory\)/);
   });
 
-  it('says clearly when the Blender executable does not exist', async () => {
+  it('says clearly when the Blender executable does not exist, and how to fix that', async () => {
     const { context } = recordingContext({ exe: '/nowhere/blender', blendfile: 'a.blend' });
     await assert.rejects(
       blenderRender(context),
-      /blender-render: Blender could not be started: "\/nowhere\/blender" was not found; install Blender on this worker/,
+      new CommandError(
+        'blender-render: Blender could not be started: "/nowhere/blender" was not found; install Blender on this worker and put it on PATH, ' +
+          "or give its location as blender in the worker's tablao-worker.yaml, or in the manager's {blender} variable for this platform",
+      ),
     );
+  });
+
+  it('stops Blender and everything it started when aborted, leaving no orphan', async function () {
+    if (process.platform === 'win32') this.skip();
+    const folder = await mkdtemp(join(tmpdir(), 'tablao-blender-abort-'));
+    try {
+      const pidFile = join(folder, 'pids');
+      const { context, abort } = recordingContext({ exe: fixture('start-grandchild.sh'), argsBefore: [pidFile], blendfile: '' });
+      const rendering = blenderRender(context);
+      const pids = await pidsFrom(pidFile);
+      abort.abort();
+      await assert.rejects(rendering, { name: 'AbortError' });
+      for (const pid of pids) assert.equal(await ends(pid), true, `process ${pid} is gone`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('says clearly when the Blender file may not be run', async () => {

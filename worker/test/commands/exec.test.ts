@@ -60,6 +60,14 @@ describe('exec', () => {
     await assert.rejects(execCommand(context), /exec: .*fake-blender.sh exited with code 7$/);
   });
 
+  it('says when the program was killed', async () => {
+    const { context } = recordingContext(
+      { exe: fixture('fake-blender.sh'), args: ['--kill-self'] },
+      { allowedExecutables: [fixture('fake-blender.sh')] },
+    );
+    await assert.rejects(execCommand(context), /exec: .*fake-blender.sh was killed by signal SIGKILL/);
+  });
+
   it('refuses a missing exe and wrong-typed args', async () => {
     await assert.rejects(execCommand(recordingContext({ args: [] }).context), /exec: parameter "exe" is missing/);
     await assert.rejects(execCommand(recordingContext({ exe: 'true', args: 'x' }).context), /exec: parameter "args" must be a list of arguments/);

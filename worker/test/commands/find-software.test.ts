@@ -72,7 +72,7 @@ describe('finding Blender and FFmpeg at start (fake ones)', function () {
     assert.equal(
       report.summary,
       'FFmpeg was not found on this worker (PATH: "ffmpeg" was not found); install FFmpeg on this worker and put it on PATH, ' +
-        "or give its location in the worker's configuration (tablao-worker.yaml) or in the manager's {ffmpeg} variable",
+        "or give its location as ffmpeg in the worker's tablao-worker.yaml",
     );
   });
 });

@@ -78,6 +78,20 @@ describe('frames-to-video (a fake FFmpeg)', () => {
     });
   });
 
+  it('says when FFmpeg was killed', async () => {
+    const { context } = recordingContext(parameters({ exe: fixture('fake-blender.sh'), exeArgs: '--kill-self' }), { platform: 'linux' });
+    await assert.rejects(framesToVideo(context), /^CommandError: frames-to-video: FFmpeg was killed by signal SIGKILL/);
+  });
+
+  it('stops FFmpeg when aborted, and removes the list of frames on Windows', async () => {
+    await writeFile(join(folder, '0001.png'), '');
+    const { context, abort } = recordingContext(parameters({ exe: fixture('hang.sh') }), { platform: 'win32' });
+    const encoding = framesToVideo(context);
+    setImmediate(() => abort.abort());
+    await assert.rejects(encoding, { name: 'AbortError' });
+    assert.deepEqual(await readdir(folder), ['0001.png']);
+  });
+
   it('uses the FFmpeg the worker found for the bare name ffmpeg', async () => {
     const { context, recording } = recordingContext(parameters({ exe: 'ffmpeg' }), { ffmpeg: fixture('print-args.sh'), platform: 'linux' });
     await framesToVideo(context);

@@ -11,8 +11,8 @@ export interface ParameterReader {
   optionalString(name: string, description: string): string;
   /** A list of arguments (strings; numbers and booleans become their text, as Flamenco does); a missing one is empty. */
   argumentList(name: string): string[];
-  /** A finite number of at least `minimum`, or above it when `aboveMinimum` is set. */
-  number(name: string, description: string, limit: { minimum: number; aboveMinimum?: boolean }): number;
+  /** A finite number of at least `minimum` (above it when `aboveMinimum` is set), and at most `maximum`. */
+  number(name: string, description: string, limit: { minimum: number; aboveMinimum?: boolean; maximum?: number }): number;
   /** Any value that reads as text: a string, number or boolean. */
   text(name: string, description: string): string;
 }
@@ -59,6 +59,9 @@ export function parametersOf(command: string, parameters: Readonly<Record<string
       }
       if (limit.aboveMinimum ? value <= limit.minimum : value < limit.minimum) {
         return fail(`parameter "${name}" is ${value}, but must be ${limit.aboveMinimum ? 'above' : 'at least'} ${limit.minimum} (${description})`);
+      }
+      if (limit.maximum !== undefined && value > limit.maximum) {
+        return fail(`parameter "${name}" is ${value}, but must be at most ${limit.maximum} (${description})`);
       }
       return value;
     },

@@ -1,6 +1,6 @@
 import { isAbortError } from '../platform/abort.ts';
 import { quoteCommandLine } from '../platform/platform-rules.ts';
-import { ProcessStartError, runProcess } from '../platform/run-process.ts';
+import { ProcessStartError, runProcess, type ProcessExit } from '../platform/run-process.ts';
 import { CommandError, type CommandContext } from './command.ts';
 
 // The part every command that runs a program shares: say in the task log what is about to run
@@ -33,7 +33,7 @@ export async function runLoggedProcess(run: LoggedRun): Promise<void> {
   let pid = 0;
   context.log(`going to run: ${quoteCommandLine([run.executable, ...run.args], platform)}`);
 
-  let ended;
+  let ended: ProcessExit;
   try {
     ended = await runProcess({
       executable: run.executable,
@@ -72,8 +72,13 @@ export async function runLoggedProcess(run: LoggedRun): Promise<void> {
 function startFailure(run: LoggedRun, error: ProcessStartError): string {
   const named = `${run.program} could not be started: ${JSON.stringify(run.executable)}`;
   switch (error.code) {
-    case 'ENOENT':
+    case 'ENOENT': {
+      const variable = /\{(\w+)\}/.exec(run.executable)?.[1];
+      if (variable !== undefined) {
+        return `${named} was not found: it holds the variable {${variable}}, which the manager did not replace; define it under variables in tablao-manager.yaml`;
+      }
       return `${named} was not found; ${run.notFoundAdvice}`;
+    }
     case 'EACCES':
     case 'EPERM':
       return `${named} may not be run (permission denied); make sure it is an executable file the worker's user may run`;

@@ -157,6 +157,17 @@ describe('blender-render: running Blender (a fake one)', () => {
     );
   });
 
+  it('says when the executable is a variable the manager did not replace', async () => {
+    const { context } = recordingContext({ exe: '{blender}', blendfile: 'a.blend' });
+    await assert.rejects(
+      blenderRender(context),
+      new CommandError(
+        'blender-render: Blender could not be started: "{blender}" was not found: it holds the variable {blender}, which the manager did not replace; ' +
+          'define it under variables in tablao-manager.yaml',
+      ),
+    );
+  });
+
   it('stops Blender and everything it started when aborted, leaving no orphan', async function () {
     if (process.platform === 'win32') this.skip();
     const folder = await mkdtemp(join(tmpdir(), 'tablao-blender-abort-'));

@@ -41,6 +41,7 @@ describe('sleep', () => {
   it('refuses negative, missing and non-number durations', async () => {
     await assert.rejects(sleep(recordingContext({ duration_in_seconds: -1 }).context), /sleep: parameter "duration_in_seconds" is -1, but must be at least 0 \(how long to sleep, in seconds\)/);
     await assert.rejects(sleep(recordingContext({}).context), /sleep: parameter "duration_in_seconds" is missing/);
+    await assert.rejects(sleep(recordingContext({ duration_in_seconds: 30 * 86400 }).context), /is 2592000, but must be at most 2147483 \(how long to sleep, in seconds\)/);
     await assert.rejects(sleep(recordingContext({ duration_in_seconds: '5' }).context), /must be how long to sleep, in seconds \(a number\), not the string "5"/);
   });
 });

@@ -85,6 +85,6 @@ function startFailure(run: LoggedRun, error: ProcessStartError): string {
     case 'EINVAL':
       return `${named} cannot be run directly (on Windows, .bat and .cmd files need a shell, which the worker never uses); use an executable (.exe) instead`;
     default:
-      return `${named}: ${error.message}`;
+      return `${named}: ${(error.cause as Error).message}`;
   }
 }

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 import { abortError } from './abort.ts';
 import { lineSplitter } from './line-splitter.ts';
@@ -46,13 +47,20 @@ export function runProcess(request: ProcessRequest): Promise<ProcessExit> {
   const { signal, platform } = request;
   if (signal.aborted) return Promise.reject(abortError(signal));
 
-  return new Promise((resolve, reject) => {
-    const child = spawn(request.executable, request.args, {
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(request.executable, request.args, {
       ...spawnOptionsFor(platform),
       cwd: request.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
     });
+  } catch (error) {
+    // Node refuses some arguments before trying, e.g. text with a NUL character in it.
+    return Promise.reject(new ProcessStartError(request.executable, error as NodeJS.ErrnoException));
+  }
+
+  return new Promise((resolve, reject) => {
     let pid: number | undefined;
     let aborted = false;
     let settled = false;

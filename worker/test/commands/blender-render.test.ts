@@ -157,6 +157,11 @@ describe('blender-render: running Blender (a fake one)', () => {
     );
   });
 
+  it('says when an argument cannot be passed to any program', async () => {
+    const { context } = recordingContext({ exe: fixture('print-args.sh'), blendfile: 'a\0.blend' });
+    await assert.rejects(blenderRender(context), /^CommandError: blender-render: Blender could not be started: ".*print-args.sh": The argument 'args\[0\]' must be a string without null bytes/);
+  });
+
   it('says when the executable is a variable the manager did not replace', async () => {
     const { context } = recordingContext({ exe: '{blender}', blendfile: 'a.blend' });
     await assert.rejects(

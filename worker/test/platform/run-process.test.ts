@@ -58,6 +58,10 @@ describe('running a process (for real, on this machine)', function () {
     await assert.rejects(runProcess(request(fixture('not-executable.sh'), [])), { name: 'ProcessStartError', code: 'EACCES' });
   });
 
+  it('refuses arguments no process can take, as a failed start', async () => {
+    await assert.rejects(runProcess(request(fixture('print-args.sh'), ['a\0b'])), { name: 'ProcessStartError', code: 'ERR_INVALID_ARG_VALUE' });
+  });
+
   it('stops the process and its grandchild at once on abort, and leaves no orphan', async () => {
     const pidFile = join(folder, 'pids');
     const abort = new AbortController();

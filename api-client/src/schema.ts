@@ -1316,10 +1316,10 @@ export interface components {
             log?: components["schemas"]["CompileLogEntry"][];
         };
         /**
-         * @description `script` the script threw or has a syntax error; `incomplete` no `JOB_TYPE` or `compileJob`; `timeout`, `memory`, `limit` a sandbox limit was hit; `settings` the settings do not fit the job type; `etag` the job type changed since the client read it; `output` the compiled job is invalid (no tasks, bad dependencies, cycles).
+         * @description `script` the script threw or has a syntax error; `incomplete` no `JOB_TYPE` or `compileJob`; `timeout`, `memory`, `limit` a sandbox limit was hit; `settings` the settings do not fit the job type; `etag` the job type changed since the client read it; `output` the compiled job is invalid (no tasks, bad dependencies, cycles); `submission` the job itself is malformed (a blank name, say); `unknown-type` no job type has the job's `type`.
          * @enum {string}
          */
-        CompileErrorKind: "script" | "incomplete" | "timeout" | "memory" | "limit" | "settings" | "etag" | "output";
+        CompileErrorKind: "script" | "incomplete" | "timeout" | "memory" | "limit" | "settings" | "etag" | "output" | "submission" | "unknown-type";
         /** @description A place in a script. */
         SourceLocation: {
             file: string;
@@ -1557,7 +1557,9 @@ export interface components {
             /** @description The command, e.g. `blender-render`. */
             name: string;
             /** @description The command's parameters, as the job-type script gave them. */
-            parameters: Record<string, never>;
+            parameters: {
+                [key: string]: unknown;
+            };
             /** @description Steps this command reports as it runs; 0 means one step reported at the end. */
             total_step_count: number;
         };
@@ -1584,7 +1586,9 @@ export interface components {
             /** @description Allowed values (strings only), shown as a drop-down. */
             choices?: string[];
             /** @description Hints for Blender's property, e.g. `min` and `max`; also checked on submission. */
-            propargs?: Record<string, never>;
+            propargs?: {
+                [key: string]: unknown;
+            };
             /** @description Help text; any JSON value, as scripts give it. */
             description?: unknown;
             /** @description Label for forms; the key is used when absent. */
@@ -1610,12 +1614,12 @@ export interface components {
              * @description A submission without this setting (after defaults) is refused.
              * @default false
              */
-            required: boolean;
+            required?: boolean;
             /**
              * @description Whether the setting may be edited after submission.
              * @default false
              */
-            editable: boolean;
+            editable?: boolean;
         };
         /** @enum {string} */
         AvailableJobSettingType: "string" | "int32" | "float" | "bool";
@@ -1829,7 +1833,7 @@ export interface components {
             submitter_platform: string;
             storage?: components["schemas"]["JobStorageInfo"];
             /** @description Id of the worker tag whose workers may run the job; empty or absent means any worker. */
-            worker_tag?: string | unknown | unknown;
+            worker_tag?: string;
             /**
              * @description `paused` to submit without starting; `queued` by default.
              * @enum {string}
@@ -1890,9 +1894,9 @@ export interface components {
         /** @description Which jobs to list, and which page. */
         JobsQuery: {
             /** @default 0 */
-            offset: number;
+            offset?: number;
             /** @default 100 */
-            limit: number;
+            limit?: number;
             /** @description Sort keys, first one first; prefix `-` for descending. Default `-created_at`. */
             order_by?: string[];
             /** @description Only jobs in one of these statuses. */
@@ -1998,9 +2002,9 @@ export interface components {
         /** @description Which page of a job's tasks to list. */
         TasksQuery: {
             /** @default 0 */
-            offset: number;
+            offset?: number;
             /** @default 100 */
-            limit: number;
+            limit?: number;
             /** @description Only tasks in one of these statuses. */
             status_in?: components["schemas"]["TaskStatus"][];
         };
@@ -2181,7 +2185,7 @@ export interface components {
          */
         WorkerTag: {
             /** @description Leave out (or empty) when creating, and the manager picks one. */
-            id?: string | unknown | unknown;
+            id?: string;
             name: string;
             description?: string;
         };

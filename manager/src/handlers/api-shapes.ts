@@ -1,15 +1,17 @@
 // Stored records → the API's JSON shapes (Flamenco's field names).
 
+import type { Schema } from '@tablao/api-client';
 import type { JobRecord, TaskSummaryRecord } from '../storage/jobs.ts';
+import { settingsJson } from './script-values.ts';
 
-export function apiJob(job: JobRecord): Record<string, unknown> {
+export function apiJob(job: JobRecord): Schema<'Job'> {
   return {
     id: job.id,
     name: job.name,
     type: job.jobType,
     type_etag: job.jobTypeEtag,
     priority: job.priority,
-    settings: job.settings,
+    settings: settingsJson(job.settings),
     metadata: job.metadata,
     submitter_platform: job.submitterPlatform,
     ...(job.shamanCheckoutId ? { storage: { shaman_checkout_id: job.shamanCheckoutId } } : {}),
@@ -24,7 +26,7 @@ export function apiJob(job: JobRecord): Record<string, unknown> {
   };
 }
 
-export function apiTaskSummary(task: TaskSummaryRecord): Record<string, unknown> {
+export function apiTaskSummary(task: TaskSummaryRecord): Schema<'TaskSummary'> {
   return {
     id: task.id,
     name: task.name,

@@ -16,10 +16,11 @@ import {
   withDefaults,
   writeConfigFile,
 } from '../config/config.ts';
-import { buildVariableTable, expandVariables, resolveVariables, type ConcreteAudience, type VariableTable } from '../domain/variables.ts';
+import { buildVariableTable, expandVariables, resolveVariables, type VariableTable } from '../domain/variables.ts';
 import { badRequest, HttpError } from '../http/http-error.ts';
-import { Reply, type OperationHandler } from '../http/router.ts';
-import { checkBlenderCommand, type BlenderPathCheckResult } from '../setup/blender-check.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
+import { Reply } from '../http/router.ts';
+import { checkBlenderCommand } from '../setup/blender-check.ts';
 import { findBlender } from '../setup/blender-finder.ts';
 import { blenderChoiceProblem, withSetupAssistantChoice } from '../setup/setup-assistant.ts';
 import { checkSharedStoragePath } from '../setup/shared-storage-check.ts';
@@ -28,7 +29,7 @@ import type { ManagerServices } from './context.ts';
 /** The folder Tablao is installed in (the repository or package root). */
 const INSTALL_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
-export function configurationHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function configurationHandlers(services: ManagerServices) {
   const { config } = services;
 
   /** Built per request from the running configuration, which the setup assistant may change. */
@@ -44,28 +45,26 @@ export function configurationHandlers(services: ManagerServices): Record<string,
 
   return {
     getVariables: ({ params }) => {
-      const resolved = resolveVariables(variableTable(), params.audience as ConcreteAudience, params.platform as string);
+      const resolved = resolveVariables(variableTable(), params.audience, params.platform);
       return Object.fromEntries([...resolved].map(([name, variable]) => [name, { value: variable.value, is_twoway: variable.isTwoWay }]));
     },
 
     getSharedStorage: ({ params }) => {
-      const audience = params.audience as ConcreteAudience;
-      const platform = params.platform as string;
+      const { audience, platform } = params;
       const location = config.sharedStoragePath === '' ? '' : expandVariables(config.sharedStoragePath, { table: variableTable(), audience, platform, managerPlatform: services.platform });
       return { location, audience, platform, shamanEnabled: isShamanEnabled(config) };
     },
 
-    checkSharedStoragePath: async ({ body }) => checkStorage((body as { path: string }).path),
+    checkSharedStoragePath: async ({ body }) => checkStorage(body.path),
 
-    checkBlenderExePath: async ({ body }) => checkBlenderCommand((body as { path: string }).path),
+    checkBlenderExePath: async ({ body }) => checkBlenderCommand(body.path),
 
     findBlenderExePath: async () => {
       const configured = resolveVariables(variableTable(), 'workers', services.platform).get('blender')?.value;
       return findBlender(configured === undefined ? {} : { configured });
     },
 
-    saveSetupAssistantConfig: async ({ body }) => {
-      const choice = body as { storageLocation: string; blenderExecutable: BlenderPathCheckResult };
+    saveSetupAssistantConfig: async ({ body: choice }) => {
       const storageLocation = choice.storageLocation.trim();
       const storage = await checkStorage(storageLocation);
       if (!storage.is_usable) throw badRequest(`"storageLocation" cannot be the shared storage: ${storage.cause}`);
@@ -97,7 +96,7 @@ export function configurationHandlers(services: ManagerServices): Record<string,
       await configFileWork(() => writeConfigFile(config.configFile, body));
       services.log.info({ configFile: config.configFile }, 'configuration file replaced; it takes effect when the manager restarts');
     },
-  };
+  } satisfies OperationHandlers;
 }
 
 /** Writing the file can fail for reasons of the manager's machine (permissions, a full disk). */

@@ -1,10 +1,10 @@
 // Live updates: `streamEvents` answers with one long-lived Server-Sent Events stream.
 
-import type { FarmEventType } from '../events/event-bus.ts';
 import { completeEvent } from '../events/event-payloads.ts';
 import { EventStreamHub, TooManyStreamsError, type StreamFilter } from '../events/event-stream-hub.ts';
 import { HttpError } from '../http/http-error.ts';
-import { Reply, type OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
+import { Reply } from '../http/router.ts';
 import type { ManagerServices } from './context.ts';
 
 /** A client this far behind (bytes queued for it) is cut off; it reconnects and resumes. */
@@ -12,7 +12,7 @@ const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** How long a browser waits before reconnecting, in ms. */
 const RETRY_MS = 3000;
 
-export function eventHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function eventHandlers(services: ManagerServices) {
   const hub = new EventStreamHub(services.events, {
     complete: (event) => completeEvent(services.db, event),
     onError: (error) => services.log.warn({ err: error }, 'could not complete an event payload; sending it as published'),
@@ -21,7 +21,7 @@ export function eventHandlers(services: ManagerServices): Record<string, Operati
   return {
     streamEvents: ({ query }, ctx) => {
       const filter: StreamFilter = {
-        ...(query.types ? { types: new Set(query.types as FarmEventType[]) } : {}),
+        ...(query.types ? { types: new Set(query.types) } : {}),
         ...(typeof query.job_id === 'string' ? { jobId: query.job_id } : {}),
         ...(typeof query.task_id === 'string' ? { taskId: query.task_id } : {}),
       };
@@ -58,7 +58,7 @@ export function eventHandlers(services: ManagerServices): Record<string, Operati
       });
       res.write(`retry: ${RETRY_MS}\n: connected\n\n${early.join('')}`);
       started = true;
-      return new Reply(200);
+      return Reply.withoutBody(200);
     },
-  };
+  } satisfies OperationHandlers;
 }

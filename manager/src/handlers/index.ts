@@ -1,6 +1,6 @@
 // Every operation handler, by operationId. Each group lives in its own module.
 
-import type { OperationHandler } from '../http/router.ts';
+import type { ManagerHandlers } from '../http/operation-types.ts';
 import type { ManagerServices } from './context.ts';
 import { jobTypeHandlers } from './job-types.ts';
 import { jobHandlers } from './jobs.ts';
@@ -12,7 +12,8 @@ import { configurationHandlers } from './configuration.ts';
 import { workerManagementHandlers } from './worker-mgt.ts';
 import { workerHandlers } from './worker.ts';
 
-export function allHandlers(services: ManagerServices): Record<string, OperationHandler> {
+/** Every operation but Shaman's has its handler; the compiler checks that none is missing. */
+export function allHandlers(services: ManagerServices): ManagerHandlers {
   return {
     ...metaHandlers(services),
     ...configurationHandlers(services),

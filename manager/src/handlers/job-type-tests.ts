@@ -1,15 +1,15 @@
 // Test cases of job types: list, save (recording the current output when no expectation is
 // given), read, replace, delete, and run them against the stored or an unsaved script.
 
-import type { OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
 import { Reply } from '../http/router.ts';
 import { notFound } from '../http/http-error.ts';
 import { testCase, testResult, testSummary } from '../job-types/job-type-json.ts';
-import { runTestCases, saveTestCase, type TestCaseInput } from '../job-types/test-cases.ts';
+import { runTestCases, saveTestCase } from '../job-types/test-cases.ts';
 import { deleteJobTypeTest, fetchJobTypeTest, listJobTypeTests } from '../storage/job-type-tests.ts';
 import type { ManagerServices } from './context.ts';
 
-export function jobTypeTestHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function jobTypeTestHandlers(services: ManagerServices) {
   const knownType = async (name: string): Promise<string> => {
     if (!(await services.registry.entry(name))) throw notFound(`there is no job type "${name}"`);
     return name;
@@ -19,36 +19,35 @@ export function jobTypeTestHandlers(services: ManagerServices): Record<string, O
 
   return {
     fetchJobTypeTests: async ({ params, query }) => {
-      const jobType = await knownType(params.typeName as string);
-      const offset = (query.offset as number | undefined) ?? 0;
-      const limit = (query.limit as number | undefined) ?? 100;
+      const jobType = await knownType(params.typeName);
+      const offset = query.offset ?? 0;
+      const limit = query.limit ?? 100;
       const { tests, total } = await listJobTypeTests(services.db, jobType, { offset, limit });
       return { job_type: jobType, tests: tests.map(testSummary), total, offset, limit };
     },
 
     createJobTypeTest: async ({ params, body }) => {
-      const test = await saveTestCase(services, params.typeName as string, undefined, body as TestCaseInput);
+      const test = await saveTestCase(services, params.typeName, undefined, body);
       return new Reply(201, testCase(test), { Location: `/api/v3/jobs/type/${test.jobType}/tests/${test.id}` });
     },
 
     fetchJobTypeTest: async ({ params }) => {
-      const jobType = await knownType(params.typeName as string);
-      const test = await fetchJobTypeTest(services.db, jobType, params.test_id as string);
-      if (!test) throw noTest(jobType, params.test_id as string);
+      const jobType = await knownType(params.typeName);
+      const test = await fetchJobTypeTest(services.db, jobType, params.test_id);
+      if (!test) throw noTest(jobType, params.test_id);
       return testCase(test);
     },
 
-    updateJobTypeTest: async ({ params, body }) =>
-      testCase(await saveTestCase(services, params.typeName as string, params.test_id as string, body as TestCaseInput)),
+    updateJobTypeTest: async ({ params, body }) => testCase(await saveTestCase(services, params.typeName, params.test_id, body)),
 
     deleteJobTypeTest: async ({ params }) => {
-      const jobType = await knownType(params.typeName as string);
-      if (!(await deleteJobTypeTest(services.db, jobType, params.test_id as string))) throw noTest(jobType, params.test_id as string);
+      const jobType = await knownType(params.typeName);
+      if (!(await deleteJobTypeTest(services.db, jobType, params.test_id))) throw noTest(jobType, params.test_id);
     },
 
     runJobTypeTests: async ({ params, body }) => {
-      const jobType = params.typeName as string;
-      const run = await runTestCases(services, jobType, (body ?? {}) as { source?: string; test_ids?: string[] });
+      const jobType = params.typeName;
+      const run = await runTestCases(services, jobType, body ?? {});
       const passed = run.results.filter((r) => r.outcome === 'passed').length;
       return {
         job_type: jobType,
@@ -59,5 +58,5 @@ export function jobTypeTestHandlers(services: ManagerServices): Record<string, O
         results: run.results.map(testResult),
       };
     },
-  };
+  } satisfies OperationHandlers;
 }

@@ -2,8 +2,8 @@
 // and Tablao's management of job types — catalog, custom types with their version history,
 // and dry-runs of jobs against stored or unsaved scripts. Test cases are in job-type-tests.ts.
 
-import { CompileError, type SubmittedJob } from '@tablao/compiler';
-import type { OperationHandler } from '../http/router.ts';
+import { CompileError } from '@tablao/compiler';
+import type { OperationHandlers } from '../http/operation-types.ts';
 import { Reply } from '../http/router.ts';
 import { notFound } from '../http/http-error.ts';
 import {
@@ -20,8 +20,9 @@ import { countTestsPerJobType } from '../storage/job-type-tests.ts';
 import { customJobTypeVersion, listCustomJobTypeVersions } from '../storage/job-types.ts';
 import type { ManagerServices } from './context.ts';
 import { jobTypeTestHandlers } from './job-type-tests.ts';
+import { compiledJobJson } from './script-values.ts';
 
-export function jobTypeHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function jobTypeHandlers(services: ManagerServices) {
   /** A custom job type's name, or 404 saying why there is no history. */
   const versioned = async (name: string): Promise<string> => {
     const entry = await services.registry.entry(name);
@@ -44,7 +45,7 @@ export function jobTypeHandlers(services: ManagerServices): Record<string, Opera
     },
 
     getJobType: async ({ params }) => {
-      const name = params.typeName as string;
+      const name = params.typeName;
       try {
         const type = await services.registry.get(name);
         if (!type) throw notFound(`there is no job type "${name}"`);
@@ -68,16 +69,16 @@ export function jobTypeHandlers(services: ManagerServices): Record<string, Opera
     },
 
     createJobType: async ({ body }) => {
-      const created = await createCustomJobType(services, body as { name: string; source: string; message?: string });
+      const created = await createCustomJobType(services, body);
       return new Reply(201, versionSource(created), { Location: `/api/v3/jobs/type/${created.name}/source` });
     },
 
     deleteJobType: async ({ params }) => {
-      await deleteCustomJobTypeNamed(services, params.typeName as string);
+      await deleteCustomJobTypeNamed(services, params.typeName);
     },
 
     getJobTypeSource: async ({ params }) => {
-      const name = params.typeName as string;
+      const name = params.typeName;
       const entry = await services.registry.entry(name);
       if (!entry) throw notFound(`there is no job type "${name}"`);
       if (entry.origin === 'custom' && entry.version !== undefined) {
@@ -95,32 +96,26 @@ export function jobTypeHandlers(services: ManagerServices): Record<string, Opera
       return readOnlySource(entry, etag);
     },
 
-    updateJobTypeSource: async ({ params, body }) =>
-      versionSource(
-        await saveCustomJobTypeSource(services, params.typeName as string, body as { source: string; expected_version?: number; message?: string }),
-      ),
+    updateJobTypeSource: async ({ params, body }) => versionSource(await saveCustomJobTypeSource(services, params.typeName, body)),
 
     fetchJobTypeVersions: async ({ params, query }) => {
-      const name = await versioned(params.typeName as string);
-      const offset = (query.offset as number | undefined) ?? 0;
-      const limit = (query.limit as number | undefined) ?? 50;
+      const name = await versioned(params.typeName);
+      const offset = query.offset ?? 0;
+      const limit = query.limit ?? 50;
       const { versions, total } = await listCustomJobTypeVersions(services.db, name, { offset, limit });
       return { name, versions: versions.map(versionInfo), total, offset, limit };
     },
 
     fetchJobTypeVersion: async ({ params }) => {
-      const name = await versioned(params.typeName as string);
-      const number = params.version as number;
+      const name = await versioned(params.typeName);
+      const number = params.version;
       const version = await customJobTypeVersion(services.db, name, number);
       if (!version) throw notFound(`job type "${name}" has no version ${number}; GET /api/v3/jobs/type/${name}/versions lists them`);
       return versionSource(version);
     },
 
-    rollbackJobType: async ({ params, body }) =>
-      versionSource(
-        await rollBackCustomJobType(services, params.typeName as string, body as { version: number; expected_version?: number; message?: string }),
-      ),
+    rollbackJobType: async ({ params, body }) => versionSource(await rollBackCustomJobType(services, params.typeName, body)),
 
-    dryRunJob: async ({ body }) => dryRun(services, body as { job: SubmittedJob; source?: string; now?: string }),
-  };
+    dryRunJob: async ({ body }) => compiledJobJson(await dryRun(services, body)),
+  } satisfies OperationHandlers;
 }

@@ -8,9 +8,9 @@ import { decideJobPriorityChange } from '../domain/job-priority.ts';
 import { decideJobDeletionRequest, decideJobStatusRequest, JOB_ACTIONS } from '../domain/job-status-requests.ts';
 import { listAlternatives, plural } from '../domain/refusal.ts';
 import type { JobStatus } from '../domain/statuses.ts';
-import type { RequeueScope } from '../domain/task-state-machine.ts';
 import { badRequest, HttpError, notFound, unprocessable } from '../http/http-error.ts';
-import { Reply, type OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
+import { Reply } from '../http/router.ts';
 import { compileSubmission, submitJob } from '../jobs/submit-job.ts';
 import { applyEffects } from '../storage/apply-effects.ts';
 import { fetchJobBlocklist, removeFromJobBlocklist } from '../storage/blocklist.ts';
@@ -41,7 +41,7 @@ import { apiTaskSummaryWithWorker, refuseUnstorableText, taskHandlers } from './
 /** Jobs whose mark events are built per query during a mass deletion. */
 const EVENT_BATCH = 500;
 
-export function jobHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function jobHandlers(services: ManagerServices) {
   const deleter = new JobDeleter(services);
   // Finishes deletions that a stop of the manager interrupted.
   deleter.deleteMarkedInBackground();
@@ -69,39 +69,38 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     ...taskHandlers(services),
 
     submitJob: async ({ body }) => {
-      refuseUnstorableSubmission(body as SubmittedJob);
-      return apiJob(await submitJob(services, body as SubmittedJob));
+      refuseUnstorableSubmission(body);
+      return apiJob(await submitJob(services, body));
     },
 
     submitJobCheck: async ({ body }) => {
-      refuseUnstorableSubmission(body as SubmittedJob);
-      await compileSubmission(services, body as SubmittedJob, '00000000-0000-4000-8000-000000000000');
-      return new Reply(204);
+      refuseUnstorableSubmission(body);
+      await compileSubmission(services, body, '00000000-0000-4000-8000-000000000000');
+      return Reply.withoutBody(204);
     },
 
-    fetchJob: async ({ params }) => apiJob(await existingJob(params.job_id as string)),
+    fetchJob: async ({ params }) => apiJob(await existingJob(params.job_id)),
 
     fetchJobs: async ({ query }) => {
       const { jobs, total } = await fetchJobs(services.db, {
-        offset: (query.offset as number | undefined) ?? 0,
-        limit: (query.limit as number | undefined) ?? 1000,
+        offset: query.offset ?? 0,
+        limit: query.limit ?? 1000,
       });
       return new Reply(200, { jobs: jobs.map(apiJob) }, { 'X-Total-Count': String(total) });
     },
 
     fetchJobTasks: async ({ params, query }) => {
-      const jobId = params.job_id as string;
+      const jobId = params.job_id;
       await mustExist(jobId);
       const { tasks, total } = await fetchJobTasks(services.db, jobId, {
-        offset: (query.offset as number | undefined) ?? 0,
-        limit: (query.limit as number | undefined) ?? 100_000,
+        offset: query.offset ?? 0,
+        limit: query.limit ?? 100_000,
       });
       return new Reply(200, { tasks: tasks.map(apiTaskSummaryWithWorker) }, { 'X-Total-Count': String(total) });
     },
 
-    setJobStatus: async ({ params, body }) => {
-      const jobId = params.job_id as string;
-      const change = body as { status: string; reason: string; requeue_tasks?: RequeueScope };
+    setJobStatus: async ({ params, body: change }) => {
+      const jobId = params.job_id;
       if (change.requeue_tasks !== undefined && change.status !== 'requeueing') {
         throw badRequest(`requeue_tasks goes only with status requeueing; leave it out when asking for ${change.status}`);
       }
@@ -117,20 +116,19 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     },
 
     setJobPriority: async ({ params, body }) => {
-      const jobId = params.job_id as string;
-      const { priority } = body as { priority: number };
+      const jobId = params.job_id;
+      const { priority } = body;
       await inTransaction(services, async (trx, applied, now) => {
         const job = await lockedJob(trx, jobId);
-        const decision = decideJobPriorityChange({ status: job.status as JobStatus }, priority);
+        const decision = decideJobPriorityChange({ status: job.status }, priority);
         if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
         await updateJobPriority(trx, jobId, decision.priority, now);
         applied.events.push(jobUpdateEvent({ ...job, priority: decision.priority, updatedAt: now }));
       });
     },
 
-    setJobTag: async ({ params, body }) => {
-      const jobId = params.job_id as string;
-      const tag = body as { id?: string; name?: string };
+    setJobTag: async ({ params, body: tag }) => {
+      const jobId = params.job_id;
       await inTransaction(services, async (trx, applied, now) => {
         const job = await lockedJob(trx, jobId);
         let tagId: string | null = null;
@@ -148,15 +146,15 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     },
 
     deleteJobWhatWouldItDo: async ({ params }) => {
-      const job = await existingJob(params.job_id as string);
+      const job = await existingJob(params.job_id);
       return { shaman_checkout: (await shamanCheckoutToErase(services.config, job)) !== undefined };
     },
 
     deleteJob: async ({ params }) => {
-      const jobId = params.job_id as string;
+      const jobId = params.job_id;
       await inTransaction(services, async (trx, applied, now) => {
         const job = await lockedJob(trx, jobId);
-        const decision = decideJobDeletionRequest({ status: job.status as JobStatus });
+        const decision = decideJobDeletionRequest({ status: job.status });
         if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
         await markJobsForDeletion(trx, [jobId], now);
         applied.events.push(jobUpdateEvent({ ...job, deleteRequestedAt: now, updatedAt: now }));
@@ -165,7 +163,7 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     },
 
     deleteJobMass: async ({ body }) => {
-      const cutoff = massDeletionCutoff(new Date((body as { last_updated_max: string }).last_updated_max));
+      const cutoff = massDeletionCutoff(new Date(body.last_updated_max));
       const { marked, updatedBy } = await inTransaction(services, async (trx, applied, now) => {
         const candidates = await jobsLastUpdatedBy(trx, cutoff.toISOString());
         const ids = candidates
@@ -191,16 +189,15 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     },
 
     fetchJobBlocklist: async ({ params }) => {
-      const jobId = params.job_id as string;
+      const jobId = params.job_id;
       await mustExist(jobId);
       const entries = await fetchJobBlocklist(services.db, jobId);
       return entries.map((entry) => ({ worker_id: entry.workerId, worker_name: entry.workerName, task_type: entry.taskType }));
     },
 
-    removeJobBlocklist: async ({ params, body }) => {
-      const jobId = params.job_id as string;
+    removeJobBlocklist: async ({ params, body: entries }) => {
+      const jobId = params.job_id;
       await mustExist(jobId);
-      const entries = body as { worker_id: string; task_type: string }[];
       await removeFromJobBlocklist(
         services.db,
         jobId,
@@ -209,15 +206,7 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
       );
     },
 
-    queryJobs: async ({ body }) => {
-      const query = body as {
-        offset?: number;
-        limit?: number;
-        order_by?: string[];
-        status_in?: string[];
-        metadata?: Record<string, string>;
-        settings?: Record<string, string | number | boolean>;
-      };
+    queryJobs: async ({ body: query }) => {
       for (const [name, filter] of [['metadata', query.metadata ?? {}], ['settings', query.settings ?? {}]] as const) {
         for (const [key, value] of Object.entries(filter)) {
           refuseUnstorableText({ [`${name} key`]: key, [`${name}.${key}`]: typeof value === 'string' ? value : undefined });
@@ -234,10 +223,9 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
       return { jobs: jobs.map(apiJob), total };
     },
 
-    queryJobTasks: async ({ params, body }) => {
-      const jobId = params.job_id as string;
+    queryJobTasks: async ({ params, body: query }) => {
+      const jobId = params.job_id;
       await mustExist(jobId);
-      const query = body as { offset?: number; limit?: number; status_in?: string[] };
       const offset = query.offset ?? 0;
       const limit = query.limit ?? 100;
       const { tasks, total } = await queryJobTasks(services.db, jobId, { offset, limit, statusIn: query.status_in ?? [] });
@@ -245,7 +233,7 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
     },
 
     fetchJobGraph: async ({ params }) => {
-      const jobId = params.job_id as string;
+      const jobId = params.job_id;
       await mustExist(jobId);
       const graph = await fetchJobGraph(services.db, jobId);
       return {
@@ -254,7 +242,7 @@ export function jobHandlers(services: ManagerServices): Record<string, Operation
         edges: graph.edges,
       };
     },
-  };
+  } satisfies OperationHandlers;
 }
 
 /** The submission's plain-text fields must fit the database (settings and metadata are kept as JSON). */

@@ -2,14 +2,14 @@
 
 import { isShamanEnabled } from '../config/config.ts';
 import { farmStatus } from '../domain/farm-status.ts';
-import type { OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
 import { countJobsByStatus, countWorkersByStatus } from '../storage/farm-counts.ts';
 import type { ManagerServices } from './context.ts';
 
 /** The Flamenco version whose API this manager speaks; the add-on compares it with its own. */
 export const FLAMENCO_COMPATIBLE_VERSION = '3.9';
 
-export function metaHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function metaHandlers(services: ManagerServices) {
   return {
     getVersion: () => ({
       version: `${FLAMENCO_COMPATIBLE_VERSION} (Tablao ${services.version})`,
@@ -30,5 +30,5 @@ export function metaHandlers(services: ManagerServices): Record<string, Operatio
       const [workers, jobs] = await Promise.all([countWorkersByStatus(services.db), countJobsByStatus(services.db)]);
       return { status: farmStatus(workers, jobs) };
     },
-  };
+  } satisfies OperationHandlers;
 }

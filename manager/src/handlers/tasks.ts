@@ -1,8 +1,9 @@
 // Task operations for people: look at one task, cancel or requeue it.
 
+import type { Schema } from '@tablao/api-client';
 import { decideTaskStatusRequest } from '../domain/task-status-requests.ts';
 import { badRequest, HttpError, notFound } from '../http/http-error.ts';
-import type { OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
 import { applyEffects } from '../storage/apply-effects.ts';
 import { loadJobSnapshot } from '../storage/job-snapshot.ts';
 import { isStorableText, lockJob, type TaskSummaryRecord } from '../storage/jobs.ts';
@@ -11,17 +12,16 @@ import { inTransaction } from '../storage/transaction.ts';
 import { apiTaskSummary } from './api-shapes.ts';
 import type { ManagerServices } from './context.ts';
 
-export function taskHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function taskHandlers(services: ManagerServices) {
   return {
     fetchTask: async ({ params }) => {
-      const task = await fetchTask(services.db, params.task_id as string);
+      const task = await fetchTask(services.db, params.task_id);
       if (!task) throw notFound(`there is no task ${String(params.task_id)}`);
       return apiTask(task);
     },
 
-    setTaskStatus: async ({ params, body }) => {
-      const taskId = params.task_id as string;
-      const change = body as { status: string; reason: string };
+    setTaskStatus: async ({ params, body: change }) => {
+      const taskId = params.task_id;
       refuseUnstorableText({ reason: change.reason });
       await inTransaction(services, async (trx, applied, now) => {
         const found = await fetchTaskStatus(trx, taskId);
@@ -36,7 +36,7 @@ export function taskHandlers(services: ManagerServices): Record<string, Operatio
         await applyEffects(trx, decision.effects, now, services.stateMachine, applied);
       });
     },
-  };
+  } satisfies OperationHandlers;
 }
 
 /** 400 for the first field whose text the database cannot keep as it is. */
@@ -49,11 +49,11 @@ export function refuseUnstorableText(fields: Record<string, string | undefined>)
 }
 
 /** A task summary with its worker, as Flamenco's `TaskSummary` has it. */
-export function apiTaskSummaryWithWorker(task: TaskSummaryRecord): Record<string, unknown> {
+export function apiTaskSummaryWithWorker(task: TaskSummaryRecord): Schema<'TaskSummary'> {
   return { ...apiTaskSummary(task), ...(task.worker ? { worker: task.worker } : {}) };
 }
 
-export function apiTask(task: TaskRecord): Record<string, unknown> {
+export function apiTask(task: TaskRecord): Schema<'Task'> {
   return {
     id: task.id,
     created: task.createdAt,

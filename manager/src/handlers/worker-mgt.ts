@@ -3,12 +3,14 @@
 // Changes are published as `worker` and `worker-tag` events once they are stored.
 
 import { randomUUID } from 'node:crypto';
+import type { Schema } from '@tablao/api-client';
 import { followSleepSchedule, managerTimeZone } from '../background/sleep-scheduler.ts';
 import { normalizeSleepSchedule, formatTimeOfDay } from '../domain/sleep-schedule.ts';
 import { decideWorkerDeletion, decideWorkerStatusRequest } from '../domain/worker-status-requests.ts';
 import type { FarmEvent } from '../events/event-bus.ts';
 import { conflict, HttpError, notFound, unprocessable, badRequest } from '../http/http-error.ts';
-import { Reply, type OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
+import { Reply } from '../http/router.ts';
 import { applyEffects } from '../storage/apply-effects.ts';
 import type { Database } from '../storage/database.ts';
 import { fetchSleepSchedule } from '../storage/sleep-schedules.ts';
@@ -40,45 +42,27 @@ import {
 } from '../storage/worker-tags.ts';
 import type { ManagerServices } from './context.ts';
 
-interface WorkerStatusChangeBody {
-  status: string;
-  is_lazy: boolean;
-}
-
-interface WorkerTagBody {
-  id?: string;
-  name: string;
-  description?: string;
-}
-
-interface SleepScheduleBody {
-  is_active: boolean;
-  days_of_week: string;
-  start_time: string;
-  end_time: string;
-}
-
-export function workerManagementHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function workerManagementHandlers(services: ManagerServices) {
   const timeZone = managerTimeZone();
 
   return {
     fetchWorkers: async ({ query }) => {
       const { workers, total } = await listWorkers(services.db, {
-        offset: (query.offset as number | undefined) ?? 0,
-        limit: (query.limit as number | undefined) ?? 1000,
+        offset: query.offset ?? 0,
+        limit: query.limit ?? 1000,
       });
       return new Reply(200, { workers: workers.map(apiWorkerSummary) }, { 'X-Total-Count': String(total) });
     },
 
     fetchWorker: async ({ params }) => {
-      const worker = await existingWorker(services.db, params.worker_id as string);
+      const worker = await existingWorker(services.db, params.worker_id);
       const [task, tags] = await Promise.all([fetchWorkerTask(services.db, worker.id), tagsOfWorker(services.db, worker.id)]);
       return apiWorker(worker, task, tags);
     },
 
     deleteWorker: async ({ params }) => {
       await inTransaction(services, async (trx, applied, now) => {
-        const worker = await existingWorker(trx, params.worker_id as string);
+        const worker = await existingWorker(trx, params.worker_id);
         await applyEffects(trx, decideWorkerDeletion(workerState(worker)).effects, now, services.stateMachine, applied);
         await softDeleteWorker(trx, worker.id, now);
         applied.events.push(workerEvent({ ...worker, deletedAt: now, updatedAt: now }));
@@ -86,10 +70,9 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
       services.log.info({ worker: params.worker_id }, 'worker deleted');
     },
 
-    requestWorkerStatusChange: async ({ params, body }) => {
-      const change = body as WorkerStatusChangeBody;
+    requestWorkerStatusChange: async ({ params, body: change }) => {
       await inTransaction(services, async (trx, applied, now) => {
-        const worker = await existingWorker(trx, params.worker_id as string);
+        const worker = await existingWorker(trx, params.worker_id);
         const decision = decideWorkerStatusRequest(workerState(worker), { status: change.status, isLazy: change.is_lazy });
         if (decision.kind === 'refused') throw new HttpError(decision.httpStatus, decision.message);
         await applyEffects(trx, decision.effects, now, services.stateMachine, applied);
@@ -97,9 +80,9 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
     },
 
     setWorkerTags: async ({ params, body }) => {
-      const tagIds = [...new Set((body as { tag_ids: string[] }).tag_ids)];
+      const tagIds = [...new Set(body.tag_ids)];
       await inTransaction(services, async (trx, applied, now) => {
-        const worker = await existingWorker(trx, params.worker_id as string);
+        const worker = await existingWorker(trx, params.worker_id);
         const unknown = await unknownWorkerTagIds(trx, tagIds);
         if (unknown.length > 0) {
           throw unprocessable(`there is no worker tag ${unknown.join(', ')}; GET /api/v3/worker-mgt/tags lists the tags there are`);
@@ -110,9 +93,9 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
     },
 
     setWorkerBlocklisting: async ({ params, body }) => {
-      const neverBlocklist = (body as { never_blocklist: boolean }).never_blocklist;
+      const neverBlocklist = body.never_blocklist;
       await inTransaction(services, async (trx, applied, now) => {
-        const worker = await existingWorker(trx, params.worker_id as string);
+        const worker = await existingWorker(trx, params.worker_id);
         const removed = await setWorkerNeverBlocklist(trx, worker.id, neverBlocklist, now);
         if (removed > 0) services.log.info({ worker: worker.id, entries: removed }, 'worker marked never to be blocklisted; taken off blocklists');
         applied.events.push(workerEvent({ ...worker, neverBlocklist, updatedAt: now }));
@@ -120,9 +103,9 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
     },
 
     fetchWorkerSleepSchedule: async ({ params }) => {
-      const worker = await existingWorker(services.db, params.worker_id as string);
+      const worker = await existingWorker(services.db, params.worker_id);
       const stored = await fetchSleepSchedule(services.db, worker.id);
-      if (!stored) return new Reply(204);
+      if (!stored) return Reply.withoutBody(204);
       return {
         is_active: stored.schedule.isActive,
         days_of_week: stored.schedule.daysOfWeek,
@@ -131,8 +114,7 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
       };
     },
 
-    setWorkerSleepSchedule: async ({ params, body }) => {
-      const input = body as SleepScheduleBody;
+    setWorkerSleepSchedule: async ({ params, body: input }) => {
       const normalized = normalizeSleepSchedule({
         isActive: input.is_active,
         daysOfWeek: input.days_of_week,
@@ -140,7 +122,7 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
         endTime: input.end_time,
       });
       await inTransaction(services, async (trx, applied, now) => {
-        const worker = await existingWorker(trx, params.worker_id as string);
+        const worker = await existingWorker(trx, params.worker_id);
         if (normalized.kind === 'refused') throw new HttpError(normalized.httpStatus, normalized.message);
         await followSleepSchedule(trx, applied, worker, normalized.schedule, now, { timeZone, stateMachine: services.stateMachine, save: true });
       });
@@ -148,10 +130,9 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
 
     fetchWorkerTags: async () => ({ tags: (await listWorkerTags(services.db)).map(apiWorkerTag) }),
 
-    fetchWorkerTag: async ({ params }) => apiWorkerTag(await existingTag(services.db, params.tag_id as string)),
+    fetchWorkerTag: async ({ params }) => apiWorkerTag(await existingTag(services.db, params.tag_id)),
 
-    createWorkerTag: async ({ body }) => {
-      const input = body as WorkerTagBody;
+    createWorkerTag: async ({ body: input }) => {
       const tag: WorkerTagRecord = { id: input.id || randomUUID(), name: tagName(input.name), description: input.description ?? '' };
       await refuseRacingTagNames(
         inTransaction(services, async (trx, applied) => {
@@ -167,11 +148,10 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
       return apiWorkerTag(tag);
     },
 
-    updateWorkerTag: async ({ params, body }) => {
-      const input = body as WorkerTagBody;
+    updateWorkerTag: async ({ params, body: input }) => {
       await refuseRacingTagNames(
         inTransaction(services, async (trx, applied) => {
-          const existing = await existingTag(trx, params.tag_id as string);
+          const existing = await existingTag(trx, params.tag_id);
           const tag = { id: existing.id, name: tagName(input.name), description: input.description ?? existing.description };
           await refuseTakenName(trx, tag.name, tag.id);
           await updateWorkerTag(trx, tag);
@@ -182,12 +162,12 @@ export function workerManagementHandlers(services: ManagerServices): Record<stri
 
     deleteWorkerTag: async ({ params }) => {
       await inTransaction(services, async (trx, applied) => {
-        const tag = await existingTag(trx, params.tag_id as string);
+        const tag = await existingTag(trx, params.tag_id);
         await deleteWorkerTag(trx, tag.id);
         applied.events.push(tagEvent(tag, true));
       });
     },
-  };
+  } satisfies OperationHandlers;
 }
 
 async function existingWorker(db: Database, id: string): Promise<WorkerRecord> {
@@ -223,7 +203,7 @@ async function refuseRacingTagNames(work: Promise<void>): Promise<void> {
   }
 }
 
-function apiWorkerSummary(worker: WorkerRecord): Record<string, unknown> {
+function apiWorkerSummary(worker: WorkerRecord): Schema<'WorkerSummary'> {
   return {
     id: worker.id,
     name: worker.name,
@@ -236,7 +216,7 @@ function apiWorkerSummary(worker: WorkerRecord): Record<string, unknown> {
   };
 }
 
-function apiWorker(worker: WorkerRecord, task: WorkerTaskRecord | undefined, tags: WorkerTagRecord[]): Record<string, unknown> {
+function apiWorker(worker: WorkerRecord, task: WorkerTaskRecord | undefined, tags: WorkerTagRecord[]): Schema<'Worker'> {
   return {
     ...apiWorkerSummary(worker),
     ip_address: worker.address,
@@ -263,7 +243,7 @@ function apiWorker(worker: WorkerRecord, task: WorkerTaskRecord | undefined, tag
   };
 }
 
-function apiWorkerTag(tag: WorkerTagRecord): Record<string, unknown> {
+function apiWorkerTag(tag: WorkerTagRecord): Schema<'WorkerTag'> {
   return { id: tag.id, name: tag.name, ...(tag.description ? { description: tag.description } : {}) };
 }
 

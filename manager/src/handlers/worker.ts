@@ -2,13 +2,14 @@
 // on them and may-i-run. Every call but registration carries the worker's credentials.
 
 import { randomUUID } from 'node:crypto';
+import type { Schema } from '@tablao/api-client';
 import type { Context } from 'koa';
-import type { WorkerStatus } from '../domain/statuses.ts';
 import { buildVariableTable, expandTaskCommands, type VariableTable } from '../domain/variables.ts';
 import { answerTaskRequest, pendingStatusChange } from '../domain/worker-status-requests.ts';
 import { managerTimeZone } from '../background/sleep-scheduler.ts';
 import { HttpError, notFound } from '../http/http-error.ts';
-import { Reply, type OperationHandler } from '../http/router.ts';
+import type { OperationHandlers } from '../http/operation-types.ts';
+import { Reply } from '../http/router.ts';
 import { hashWorkerSecret, requestWorker } from '../http/worker-auth.ts';
 import { timestamp } from '../clock.ts';
 import { scheduleTaskFor, type TaskForWorker } from '../storage/task-scheduler.ts';
@@ -25,36 +26,14 @@ import {
 } from '../storage/workers.ts';
 import type { ManagerServices } from './context.ts';
 
-interface WorkerRegistration {
-  secret: string;
-  platform: string;
-  supported_task_types: string[];
-  name: string;
-}
-
-interface WorkerSignOn {
-  name: string;
-  supported_task_types: string[];
-  software_version: string;
-  can_restart?: boolean;
-}
-
-interface TaskUpdateBody {
-  taskStatus?: string;
-  activity?: string;
-  log?: string;
-  steps_completed?: number;
-}
-
-export function workerHandlers(services: ManagerServices): Record<string, OperationHandler> {
+export function workerHandlers(services: ManagerServices) {
   const variables = variableTableFor(services);
   // Looking the zone up costs more than a whole sign-on; it does not change while the manager runs.
   const timeZone = managerTimeZone();
   const worker = (ctx: Context): Promise<KnownWorker> => requestWorker(services.db, ctx);
 
   return {
-    registerWorker: async ({ body }, ctx) => {
-      const registration = body as WorkerRegistration;
+    registerWorker: async ({ body: registration }, ctx) => {
       const registered = await insertWorker(services.db, {
         id: randomUUID(),
         secretHash: hashWorkerSecret(registration.secret),
@@ -77,8 +56,7 @@ export function workerHandlers(services: ManagerServices): Record<string, Operat
       };
     },
 
-    signOn: async ({ body }, ctx) => {
-      const signOn = body as WorkerSignOn;
+    signOn: async ({ body: signOn }, ctx) => {
       const me = await worker(ctx);
       const initialStatus = await signOnWorker(
         services,
@@ -107,12 +85,12 @@ export function workerHandlers(services: ManagerServices): Record<string, Operat
       const me = await worker(ctx);
       await markWorkerSeen(services.db, me, timestamp(services.clock));
       const requested = pendingStatusChange(workerStateOf(me));
-      return requested === null ? new Reply(204) : { status_requested: requested };
+      return requested === null ? Reply.withoutBody(204) : { status_requested: requested };
     },
 
     workerStateChanged: async ({ body }, ctx) => {
       const me = await worker(ctx);
-      const warning = await reportWorkerStatus(services, me, (body as { status: WorkerStatus }).status);
+      const warning = await reportWorkerStatus(services, me, body.status);
       if (warning !== undefined) services.log.warn({ worker: me.id }, warning);
       return undefined;
     },
@@ -127,14 +105,13 @@ export function workerHandlers(services: ManagerServices): Record<string, Operat
         throw new HttpError(409, `${answer.message} Report "awake" (POST /api/v3/worker/state-changed) before asking for work.`);
       }
       const outcome = await scheduleTaskFor(services, me);
-      if (outcome.kind === 'none') return new Reply(204);
+      if (outcome.kind === 'none') return Reply.withoutBody(204);
       return assignedTask(outcome.task, me, variables(), services.platform);
     },
 
-    taskUpdate: async ({ params, body }, ctx) => {
+    taskUpdate: async ({ params, body: update }, ctx) => {
       const me = await worker(ctx);
-      const taskId = params.task_id as string;
-      const update = body as TaskUpdateBody;
+      const taskId = params.task_id;
       const result = await applyWorkerTaskUpdate(services, me, taskId, {
         ...(update.taskStatus === undefined ? {} : { taskStatus: update.taskStatus }),
         ...(update.activity === undefined ? {} : { activity: update.activity }),
@@ -148,14 +125,14 @@ export function workerHandlers(services: ManagerServices): Record<string, Operat
 
     mayWorkerRun: async ({ params }, ctx) => {
       const me = await worker(ctx);
-      const answer = await answerMayIRun(services, me, params.task_id as string);
+      const answer = await answerMayIRun(services, me, params.task_id);
       return { mayKeepRunning: answer.mayKeepRunning, reason: answer.reason, statusChangeRequested: answer.statusChangeRequested };
     },
-  };
+  } satisfies OperationHandlers;
 }
 
 /** Flamenco's AssignedTask, with the commands' variables expanded for the worker's platform. */
-function assignedTask(task: TaskForWorker, worker: KnownWorker, variables: VariableTable, managerPlatform: string): Record<string, unknown> {
+function assignedTask(task: TaskForWorker, worker: KnownWorker, variables: VariableTable, managerPlatform: string): Schema<'AssignedTask'> {
   const commands = expandTaskCommands(task.commands, worker, variables, managerPlatform);
   return {
     uuid: task.id,

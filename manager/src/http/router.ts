@@ -7,29 +7,39 @@ import type { Context } from 'koa';
 import type { ApiDocument, OperationObject } from './api-document.ts';
 import { HttpError } from './http-error.ts';
 import { readJsonBody, readRawBody } from './json-body.ts';
+import type { OperationHandlers } from './operation-types.ts';
 import { RequestValidator, type ValidatedRequest } from './request-validation.ts';
 
-export type OperationHandler = (request: ValidatedRequest, ctx: Context) => Promise<unknown> | unknown;
-
-/** What a handler may return to control the response beyond a JSON body with status 200. */
-export class Reply {
-  readonly status: number;
-  readonly body: unknown;
+/**
+ * What a handler may return to control the response beyond a JSON body with status 200. The
+ * handler types (operation-types.ts) allow only the statuses the operation declares, each
+ * with its body.
+ */
+export class Reply<Status extends number = number, Body = undefined> {
+  readonly status: Status;
+  readonly body: Body | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, body?: unknown, headers: Record<string, string> = {}) {
+  constructor(status: Status, body?: Body, headers: Record<string, string> = {}) {
     this.status = status;
     this.body = body;
     this.headers = headers;
   }
+
+  /** A status without a body (`new Reply(202)` would take the type of its missing body from the handler's other answers). */
+  static withoutBody<Status extends number>(status: Status, headers: Record<string, string> = {}): Reply<Status> {
+    return new Reply<Status>(status, undefined, headers);
+  }
 }
+
+type UntypedHandler = (request: ValidatedRequest, ctx: Context) => unknown;
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 export interface ApiRouterOptions {
   document: ApiDocument;
-  handlers: Partial<Record<string, OperationHandler>>;
+  handlers: OperationHandlers;
   /** Runs before the handler of operations that declare `worker_auth` security. */
   authenticateWorker?: (ctx: Context) => Promise<void>;
 }
@@ -41,7 +51,9 @@ export function buildApiRouter(options: ApiRouterOptions): Router {
     for (const method of METHODS) {
       const operation = item[method] as OperationObject | undefined;
       if (!operation) continue;
-      const handler = options.handlers[operation.operationId];
+      // The request is validated against this very operation before the handler sees it, which
+      // is what makes it the handler's typed request.
+      const handler = (options.handlers as Partial<Record<string, UntypedHandler>>)[operation.operationId];
       const needsWorker = (operation.security ?? []).some((s) => 'worker_auth' in s);
       const bodyLimit = operation['x-tablao-body-limit'] ?? DEFAULT_BODY_LIMIT;
       // A body that is not JSON (an image, a file) reaches the handler as a Buffer, unvalidated.

@@ -3,7 +3,7 @@
 // so the studio can mark the line. An outdated `type_etag` is Flamenco's 412, and a job that is
 // not a valid submission at all is a bad request.
 
-import type { CompileError } from '@tablao/compiler';
+import type { CompileError, CompileErrorKind } from '@tablao/compiler';
 import { HttpError } from '../http/http-error.ts';
 
 export function compileErrorReply(error: CompileError): HttpError {
@@ -15,7 +15,7 @@ export function compileErrorReply(error: CompileError): HttpError {
 /** A compile error as the API writes it in catalogs and tests (`CompileError`). */
 export interface CompileErrorBody {
   code: number;
-  kind: string;
+  kind: CompileErrorKind;
   message: string;
   location?: { file: string; line: number; column: number };
   problems?: { setting: string; message: string }[];

@@ -1,13 +1,15 @@
 // Job types, their versions and test cases → the API's JSON shapes (`JobTypeSource`,
 // `JobTypeCatalogEntry`, `JobTypeVersionInfo`, `JobTypeTest`, …).
 
+import type { Schema } from '@tablao/api-client';
 import type { JobTypeTestRecord, JobTypeTestSummary } from '../storage/job-type-tests.ts';
 import type { CustomJobTypeVersion, CustomJobTypeVersionSummary } from '../storage/job-types.ts';
+import { compiledJobJson, submittedJobJson } from '../handlers/script-values.ts';
 import { compileErrorBody } from './compile-error-reply.ts';
 import type { BrokenJobType, JobTypeEntry, LoadedJobType } from './registry.ts';
 import type { TestResult } from './test-cases.ts';
 
-export function catalogEntry(type: LoadedJobType, testCount: number): Record<string, unknown> {
+export function catalogEntry(type: LoadedJobType, testCount: number): Schema<'JobTypeCatalogEntry'> {
   return {
     name: type.info.name,
     origin: type.origin,
@@ -21,7 +23,7 @@ export function catalogEntry(type: LoadedJobType, testCount: number): Record<str
   };
 }
 
-export function brokenCatalogEntry(type: BrokenJobType, testCount: number): Record<string, unknown> {
+export function brokenCatalogEntry(type: BrokenJobType, testCount: number): Schema<'JobTypeCatalogEntry'> {
   return {
     name: type.source.name,
     origin: type.origin,
@@ -32,7 +34,7 @@ export function brokenCatalogEntry(type: BrokenJobType, testCount: number): Reco
   };
 }
 
-function customFields(entry: JobTypeEntry): Record<string, unknown> {
+function customFields(entry: JobTypeEntry): Pick<Schema<'JobTypeCatalogEntry'>, 'version' | 'updated'> {
   return {
     ...(entry.version !== undefined ? { version: entry.version } : {}),
     ...(entry.updatedAt !== undefined ? { updated: entry.updatedAt } : {}),
@@ -40,7 +42,7 @@ function customFields(entry: JobTypeEntry): Record<string, unknown> {
 }
 
 /** A built-in or folder script; `etag` is missing when it does not load. */
-export function readOnlySource(entry: JobTypeEntry, etag: string | undefined): Record<string, unknown> {
+export function readOnlySource(entry: JobTypeEntry, etag: string | undefined): Schema<'JobTypeSource'> {
   return {
     name: entry.source.name,
     origin: entry.origin,
@@ -50,7 +52,7 @@ export function readOnlySource(entry: JobTypeEntry, etag: string | undefined): R
   };
 }
 
-export function versionSource(version: CustomJobTypeVersion): Record<string, unknown> {
+export function versionSource(version: CustomJobTypeVersion): Schema<'JobTypeSource'> {
   return {
     name: version.name,
     origin: 'custom',
@@ -63,7 +65,7 @@ export function versionSource(version: CustomJobTypeVersion): Record<string, unk
   };
 }
 
-export function versionInfo(version: CustomJobTypeVersionSummary): Record<string, unknown> {
+export function versionInfo(version: CustomJobTypeVersionSummary): Schema<'JobTypeVersionInfo'> {
   return {
     version: version.version,
     etag: version.etag,
@@ -74,21 +76,21 @@ export function versionInfo(version: CustomJobTypeVersionSummary): Record<string
   };
 }
 
-export function testCase(test: JobTypeTestRecord): Record<string, unknown> {
+export function testCase(test: JobTypeTestRecord): Schema<'JobTypeTest'> {
   return {
     id: test.id,
     job_type: test.jobType,
     name: test.name,
     ...(test.description !== null ? { description: test.description } : {}),
-    job: test.job,
+    job: submittedJobJson(test.job),
     now: test.now,
-    ...('output' in test.expected ? { expected_output: test.expected.output } : { expected_error: test.expected.error }),
+    ...('output' in test.expected ? { expected_output: compiledJobJson(test.expected.output) } : { expected_error: test.expected.error }),
     created: test.createdAt,
     updated: test.updatedAt,
   };
 }
 
-export function testSummary(test: JobTypeTestSummary): Record<string, unknown> {
+export function testSummary(test: JobTypeTestSummary): Schema<'JobTypeTestSummary'> {
   return {
     id: test.id,
     name: test.name,
@@ -99,7 +101,7 @@ export function testSummary(test: JobTypeTestSummary): Record<string, unknown> {
 }
 
 /** A test's result; a changed one carries what was produced. */
-export function testResult(result: TestResult): Record<string, unknown> {
+export function testResult(result: TestResult): Schema<'JobTypeTestResult'> {
   return {
     test_id: result.testId,
     name: result.name,
@@ -107,7 +109,7 @@ export function testResult(result: TestResult): Record<string, unknown> {
     ...(result.actual === undefined
       ? {}
       : 'output' in result.actual
-        ? { actual_output: result.actual.output }
+        ? { actual_output: compiledJobJson(result.actual.output) }
         : { actual_error: result.actual.error }),
   };
 }

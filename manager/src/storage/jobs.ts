@@ -2,6 +2,7 @@
 // people make to a job (priority, worker tag).
 
 import type { CompiledJob } from '@tablao/compiler';
+import type { JobStatus, TaskStatus } from '../domain/statuses.ts';
 import type { FarmEvent } from '../events/event-bus.ts';
 import { bulkInsert } from './bulk-insert.ts';
 import { isPostgres, type Database } from './database.ts';
@@ -14,7 +15,7 @@ export interface JobRecord {
   jobTypeVersion: number | null;
   jobTypeEtag: string;
   priority: number;
-  status: string;
+  status: JobStatus;
   activity: string;
   settings: Record<string, unknown>;
   metadata: Record<string, string>;
@@ -115,7 +116,7 @@ export interface JobRow {
   job_type_version: number | null;
   job_type_etag: string;
   priority: number;
-  status: string;
+  status: JobStatus;
   activity: string;
   settings: string;
   metadata: string;
@@ -204,7 +205,7 @@ export interface TaskWorkerRecord {
 export interface TaskSummaryRecord {
   id: string;
   name: string;
-  status: string;
+  status: TaskStatus;
   priority: number;
   indexInJob: number;
   taskType: string;
@@ -235,7 +236,7 @@ export const TASK_SUMMARY_COLUMNS = [
 export interface TaskSummaryRow {
   id: string;
   name: string;
-  status: string;
+  status: TaskStatus;
   priority: number | string;
   index_in_job: number | string;
   type: string;

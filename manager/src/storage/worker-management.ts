@@ -2,7 +2,7 @@
 // deletion and the never-blocklist mark. Registration and sign-on live in workers.ts.
 
 import type { StatusChangeRequest } from '../domain/effects.ts';
-import type { WorkerStatus } from '../domain/statuses.ts';
+import type { TaskStatus, WorkerStatus } from '../domain/statuses.ts';
 import type { WorkerState } from '../domain/worker-status-requests.ts';
 import type { Database } from './database.ts';
 import { parseSupportedTaskTypes } from './workers.ts';
@@ -102,7 +102,7 @@ export interface WorkerTaskRecord {
   id: string;
   jobId: string;
   name: string;
-  status: string;
+  status: TaskStatus;
   indexInJob: number;
   priority: number;
   taskType: string;
@@ -123,7 +123,7 @@ export async function fetchWorkerTask(db: Database, workerId: string): Promise<W
           id: string;
           job_id: string;
           name: string;
-          status: string;
+          status: TaskStatus;
           index_in_job: number | string;
           priority: number | string;
           type: string;

@@ -766,7 +766,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a job
-         * @description Compiles the job with its job type's script and stores the job with all its tasks, or nothing at all. Refused jobs get a 400 whose body also carries the compile error's `kind`, `location` and `problems`.
+         * @description Compiles the job with its job type's script and stores the job with all its tasks, or nothing at all. String settings and metadata values that start with a two-way variable's value for `submitter_platform` are stored as `{variable}…`, so that each worker gets the path as its platform has it. Refused jobs get a 400 whose body also carries the compile error's `kind`, `location` and `problems`.
          */
         post: operations["submitJob"];
         delete?: never;
@@ -806,7 +806,7 @@ export interface paths {
         put?: never;
         /**
          * Compile a job without storing it
-         * @description Tablao extension. Returns the tasks the job would get and the compile log. With `source`, that unsaved script is compiled as the job type named in `job.type`, and `type_etag` is not checked. Nothing is stored.
+         * @description Tablao extension. Returns the tasks the job would get and the compile log. With `source`, that unsaved script is compiled as the job type named in `job.type`, and `type_etag` is not checked. Two-way variables are put back as on submission. Nothing is stored.
          */
         post: operations["dryRunJob"];
         delete?: never;

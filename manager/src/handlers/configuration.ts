@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import {
   checkConfigSettings,
   ConfigError,
-  effectiveJobsPath,
   fileSettingsOf,
   inspectConfigFile,
   isShamanEnabled,
@@ -16,7 +15,7 @@ import {
   withDefaults,
   writeConfigFile,
 } from '../config/config.ts';
-import { buildVariableTable, expandVariables, resolveVariables, type VariableTable } from '../domain/variables.ts';
+import { expandVariables, resolveVariables } from '../domain/variables.ts';
 import { badRequest, HttpError } from '../http/http-error.ts';
 import type { OperationHandlers } from '../http/operation-types.ts';
 import { Reply } from '../http/router.ts';
@@ -25,6 +24,7 @@ import { findBlender } from '../setup/blender-finder.ts';
 import { blenderChoiceProblem, withSetupAssistantChoice } from '../setup/setup-assistant.ts';
 import { checkSharedStoragePath } from '../setup/shared-storage-check.ts';
 import type { ManagerServices } from './context.ts';
+import { currentVariableTable } from './variables.ts';
 
 /** The folder Tablao is installed in (the repository or package root). */
 const INSTALL_DIR = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,8 +32,7 @@ const INSTALL_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 export function configurationHandlers(services: ManagerServices) {
   const { config } = services;
 
-  /** Built per request from the running configuration, which the setup assistant may change. */
-  const variableTable = (): VariableTable => buildVariableTable(config.variables, { jobsPath: effectiveJobsPath(config) }).table;
+  const variableTable = currentVariableTable(services);
 
   const checkStorage = (path: string) =>
     checkSharedStoragePath(path, {

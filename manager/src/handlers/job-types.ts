@@ -21,8 +21,10 @@ import { customJobTypeVersion, listCustomJobTypeVersions } from '../storage/job-
 import type { ManagerServices } from './context.ts';
 import { jobTypeTestHandlers } from './job-type-tests.ts';
 import { compiledJobJson } from './script-values.ts';
+import { submissionWithVariables } from './variables.ts';
 
 export function jobTypeHandlers(services: ManagerServices) {
+  const withVariables = submissionWithVariables(services);
   /** A custom job type's name, or 404 saying why there is no history. */
   const versioned = async (name: string): Promise<string> => {
     const entry = await services.registry.entry(name);
@@ -116,6 +118,7 @@ export function jobTypeHandlers(services: ManagerServices) {
 
     rollbackJobType: async ({ params, body }) => versionSource(await rollBackCustomJobType(services, params.typeName, body)),
 
-    dryRunJob: async ({ body }) => compiledJobJson(await dryRun(services, body)),
+    // Compiled as it would be submitted: with the submitter's two-way variable values put back.
+    dryRunJob: async ({ body }) => compiledJobJson(await dryRun(services, { ...body, job: withVariables(body.job) })),
   } satisfies OperationHandlers;
 }

@@ -37,12 +37,14 @@ import { inTransaction } from '../storage/transaction.ts';
 import { apiJob } from './api-shapes.ts';
 import type { ManagerServices } from './context.ts';
 import { apiTaskSummaryWithWorker, refuseUnstorableText, taskHandlers } from './tasks.ts';
+import { submissionWithVariables } from './variables.ts';
 
 /** Jobs whose mark events are built per query during a mass deletion. */
 const EVENT_BATCH = 500;
 
 export function jobHandlers(services: ManagerServices) {
   const deleter = new JobDeleter(services);
+  const withVariables = submissionWithVariables(services);
   // Finishes deletions that a stop of the manager interrupted.
   deleter.deleteMarkedInBackground();
 
@@ -70,12 +72,12 @@ export function jobHandlers(services: ManagerServices) {
 
     submitJob: async ({ body }) => {
       refuseUnstorableSubmission(body);
-      return apiJob(await submitJob(services, body));
+      return apiJob(await submitJob(services, withVariables(body)));
     },
 
     submitJobCheck: async ({ body }) => {
       refuseUnstorableSubmission(body);
-      await compileSubmission(services, body, '00000000-0000-4000-8000-000000000000');
+      await compileSubmission(services, withVariables(body), '00000000-0000-4000-8000-000000000000');
       return Reply.withoutBody(204);
     },
 

@@ -74,15 +74,19 @@ export async function startTestManager(kind: DatabaseKind, overrides: Partial<Ma
   };
 }
 
-/** Runs `suite` once per database kind; PostgreSQL only when its URL is configured. */
-export function onEachDatabase(title: string, suite: (getManager: () => TestManager, kind: DatabaseKind) => void): void {
+/** Runs `suite` once per database kind, against one manager (with `overrides` in its configuration); PostgreSQL only when its URL is configured. */
+export function onEachDatabase(
+  title: string,
+  suite: (getManager: () => TestManager, kind: DatabaseKind) => void,
+  overrides: Partial<ManagerConfig> = {},
+): void {
   for (const kind of ['sqlite', 'postgres'] as const) {
     const describeKind = kind === 'postgres' && !POSTGRES_URL ? describe.skip : describe;
     describeKind(`${title} (${kind})`, function () {
       this.timeout(30_000);
       let manager: TestManager | undefined;
       before(async () => {
-        manager = await startTestManager(kind);
+        manager = await startTestManager(kind, overrides);
       });
       after(async () => {
         await manager?.stop();

@@ -26,7 +26,8 @@ export function apiJob(job: JobRecord): Schema<'Job'> {
   };
 }
 
-export function apiTaskSummary(task: TaskSummaryRecord): Schema<'TaskSummary'> {
+/** A task without its worker (see apiTaskSummaryWithWorker in tasks.ts). */
+export function apiTaskSummary(task: Omit<TaskSummaryRecord, 'workerId' | 'worker'>): Schema<'TaskSummary'> {
   return {
     id: task.id,
     name: task.name,

@@ -40,6 +40,7 @@ import {
   updateWorkerTag,
   type WorkerTagRecord,
 } from '../storage/worker-tags.ts';
+import { apiTaskSummary } from './api-shapes.ts';
 import type { ManagerServices } from './context.ts';
 
 export function workerManagementHandlers(services: ManagerServices) {
@@ -222,23 +223,7 @@ function apiWorker(worker: WorkerRecord, task: WorkerTaskRecord | undefined, tag
     ip_address: worker.address,
     platform: worker.platform,
     supported_task_types: worker.supportedTaskTypes,
-    ...(task
-      ? {
-          task: {
-            id: task.id,
-            job_id: task.jobId,
-            name: task.name,
-            status: task.status,
-            index_in_job: task.indexInJob,
-            priority: task.priority,
-            task_type: task.taskType,
-            updated: task.updated,
-            worker: { id: worker.id, name: worker.name, address: worker.address },
-            steps_completed: task.stepsCompleted,
-            steps_total: task.stepsTotal,
-          },
-        }
-      : {}),
+    ...(task ? { task: { ...apiTaskSummary(task), job_id: task.jobId, worker: { id: worker.id, name: worker.name, address: worker.address } } } : {}),
     tags: tags.map(apiWorkerTag),
   };
 }

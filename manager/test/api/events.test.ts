@@ -5,35 +5,8 @@ import sharp from 'sharp';
 import { EventBus, type FarmEvent } from '../../src/events/event-bus.ts';
 import { EventStreamHub, HEARTBEAT, type StreamSink } from '../../src/events/event-stream-hub.ts';
 import { createApiAjv, documentRef } from '../../src/http/api-document.ts';
-import { hashWorkerSecret } from '../../src/http/worker-auth.ts';
 import { onEachDatabase, startTestManager, type TestManager } from '../support/test-manager.ts';
-import type { Database } from '../../src/storage/database.ts';
-
-/** A worker that can authenticate with `auth`, put straight into the database. */
-async function insertWorker(db: Database, row: { name?: string; status?: string; software?: string } = {}): Promise<{ workerId: string; auth: string }> {
-  const workerId = randomUUID();
-  const secret = randomUUID();
-  const now = new Date().toISOString();
-  await db('workers').insert({
-    id: workerId,
-    secret_hash: hashWorkerSecret(secret),
-    name: row.name ?? `worker-${workerId.slice(0, 8)}`,
-    platform: 'linux',
-    software: row.software ?? '3.9',
-    status: row.status ?? 'awake',
-    supported_task_types: JSON.stringify(['misc']),
-    last_seen_at: now,
-    created_at: now,
-    updated_at: now,
-  });
-  return { workerId, auth: `Basic ${Buffer.from(`${workerId}:${secret}`).toString('base64')}` };
-}
-
-/** The task runs on the worker, as if the scheduler had handed it over. */
-async function assignTask(db: Database, taskId: string, workerId: string): Promise<void> {
-  const now = new Date().toISOString();
-  await db('tasks').where('id', taskId).update({ status: 'active', worker_id: workerId, updated_at: now });
-}
+import { giveTaskToWorker, insertWorkerWithCredentials } from '../support/worker-rows.ts';
 
 interface Message {
   event: string;
@@ -210,8 +183,8 @@ onEachDatabase('live events', (manager) => {
 
   it('fills in what a publisher left out of job, task and worker events', async () => {
     const { jobId, taskIds } = await newJob(manager());
-    const { workerId } = await insertWorker(manager().db, { name: 'render-07', software: '3.9-tablao' });
-    await assignTask(manager().db, taskIds[0] as string, workerId);
+    const { workerId } = await insertWorkerWithCredentials(manager().db, { name: 'render-07', software: '3.9-tablao' });
+    await giveTaskToWorker(manager().db, taskIds[0] as string, workerId);
     const client = await open(`?job_id=${jobId}`);
     const now = new Date().toISOString();
     manager().services.events.publish({ type: 'job', data: { id: jobId, status: 'active', previous_status: 'queued', refresh_tasks: false, updated: now } });
@@ -246,8 +219,8 @@ onEachDatabase('live events', (manager) => {
 
   it('sends a last-rendered event once a worker\u2019s image is ready', async () => {
     const { jobId, taskIds } = await newJob(manager());
-    const { workerId, auth } = await insertWorker(manager().db);
-    await assignTask(manager().db, taskIds[0] as string, workerId);
+    const { workerId, auth } = await insertWorkerWithCredentials(manager().db);
+    await giveTaskToWorker(manager().db, taskIds[0] as string, workerId);
     const client = await open('?types=last-rendered');
     const image = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#336699' } }).png().toBuffer();
     const sent = await fetch(`${manager().url}/api/v3/worker/task/${taskIds[0]}/output-produced`, {

@@ -2,36 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { get } from 'node:http';
 import sharp from 'sharp';
-import { hashWorkerSecret } from '../../src/http/worker-auth.ts';
 import { ImageQueue, type QueuedImage } from '../../src/last-rendered/image-queue.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
-import type { Database } from '../../src/storage/database.ts';
-
-/** A worker that can authenticate with `auth`, put straight into the database. */
-async function insertWorker(db: Database, row: { name?: string; status?: string; software?: string } = {}): Promise<{ workerId: string; auth: string }> {
-  const workerId = randomUUID();
-  const secret = randomUUID();
-  const now = new Date().toISOString();
-  await db('workers').insert({
-    id: workerId,
-    secret_hash: hashWorkerSecret(secret),
-    name: row.name ?? `worker-${workerId.slice(0, 8)}`,
-    platform: 'linux',
-    software: row.software ?? '3.9',
-    status: row.status ?? 'awake',
-    supported_task_types: JSON.stringify(['misc']),
-    last_seen_at: now,
-    created_at: now,
-    updated_at: now,
-  });
-  return { workerId, auth: `Basic ${Buffer.from(`${workerId}:${secret}`).toString('base64')}` };
-}
-
-/** The task runs on the worker, as if the scheduler had handed it over. */
-async function assignTask(db: Database, taskId: string, workerId: string): Promise<void> {
-  const now = new Date().toISOString();
-  await db('tasks').where('id', taskId).update({ status: 'active', worker_id: workerId, updated_at: now });
-}
+import { giveTaskToWorker, insertWorkerWithCredentials } from '../support/worker-rows.ts';
 
 const echoJob = { name: 'render test', type: 'echo-sleep-test', priority: 50, submitter_platform: 'linux', settings: { message: 'hi', sleep_repeats: 1 } };
 const SIZES = [
@@ -58,8 +31,8 @@ async function rendering(manager: TestManager): Promise<Rendering> {
   assert.equal(job.status, 200, job.text);
   const tasks = await manager.request('GET', `/api/v3/jobs/${job.body.id}/tasks`);
   const taskId = tasks.body.tasks[0].id;
-  const { workerId, auth } = await insertWorker(manager.db);
-  await assignTask(manager.db, taskId, workerId);
+  const { workerId, auth } = await insertWorkerWithCredentials(manager.db);
+  await giveTaskToWorker(manager.db, taskId, workerId);
   return { jobId: job.body.id, taskId, workerId, auth };
 }
 

@@ -1,34 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startTestManager, onEachDatabase, type TestManager } from '../support/test-manager.ts';
-import type { Database } from '../../src/storage/database.ts';
-import { hashWorkerSecret } from '../../src/http/worker-auth.ts';
-
-/** A worker that can authenticate with `auth`, put straight into the database. */
-async function insertWorker(db: Database, row: { name?: string; status?: string; software?: string } = {}): Promise<{ workerId: string; auth: string }> {
-  const workerId = randomUUID();
-  const secret = randomUUID();
-  const now = new Date().toISOString();
-  await db('workers').insert({
-    id: workerId,
-    secret_hash: hashWorkerSecret(secret),
-    name: row.name ?? `worker-${workerId.slice(0, 8)}`,
-    platform: 'linux',
-    software: row.software ?? '3.9',
-    status: row.status ?? 'awake',
-    supported_task_types: JSON.stringify(['misc']),
-    last_seen_at: now,
-    created_at: now,
-    updated_at: now,
-  });
-  return { workerId, auth: `Basic ${Buffer.from(`${workerId}:${secret}`).toString('base64')}` };
-}
-
-/** The task runs on the worker, as if the scheduler had handed it over. */
-async function assignTask(db: Database, taskId: string, workerId: string): Promise<void> {
-  const now = new Date().toISOString();
-  await db('tasks').where('id', taskId).update({ status: 'active', worker_id: workerId, updated_at: now });
-}
+import { giveTaskToWorker, insertWorkerWithCredentials } from '../support/worker-rows.ts';
 
 const echoJob = { name: 'metrics test', type: 'echo-sleep-test', priority: 50, submitter_platform: 'linux', settings: { message: 'hi', sleep_repeats: 2 } };
 
@@ -65,11 +37,11 @@ onEachDatabase('metrics', (manager) => {
     const second = await manager().request('POST', '/api/v3/jobs', { ...echoJob, initial_status: 'paused' });
     assert.equal(first.status, 200, first.text);
     assert.equal(second.status, 200, second.text);
-    const { workerId: worker } = await insertWorker(manager().db, { status: 'awake' });
-    await insertWorker(manager().db, { status: 'asleep' });
-    await insertWorker(manager().db, { status: 'asleep' });
+    const { workerId: worker } = await insertWorkerWithCredentials(manager().db, { status: 'awake' });
+    await insertWorkerWithCredentials(manager().db, { status: 'asleep' });
+    await insertWorkerWithCredentials(manager().db, { status: 'asleep' });
     const tasks = await manager().request('GET', `/api/v3/jobs/${first.body.id}/tasks`);
-    await assignTask(manager().db, tasks.body.tasks[0].id, worker);
+    await giveTaskToWorker(manager().db, tasks.body.tasks[0].id, worker);
     await manager().db('jobs').where('id', first.body.id).update({ status: 'active' });
 
     const samples = await scrape(manager());

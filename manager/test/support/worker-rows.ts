@@ -1,11 +1,12 @@
 // Workers for tests: registered through the API (POST /api/v3/worker/register-worker) and
 // then put in the state a test needs — status, pending request, restart ability — straight in
 // the database, as sign-on and state changes would leave them (addWorker); or put straight
-// into the database without a manager's API (insertWorkerRow). Also: handing a task to a
-// worker without going through the scheduler.
+// into the database without a manager's API (insertWorkerRow, insertWorkerWithCredentials).
+// Also: handing a task to a worker without going through the scheduler.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { hashWorkerSecret } from '../../src/http/worker-auth.ts';
 import type { Database } from '../../src/storage/database.ts';
 import type { TestManager } from './test-manager.ts';
 
@@ -67,6 +68,14 @@ export async function insertWorkerRow(db: Database, row: WorkerRow = {}): Promis
     updated_at: now,
   });
   return id;
+}
+
+/** Inserts a worker row directly with a secret; `auth` is the Authorization header it authenticates with. */
+export async function insertWorkerWithCredentials(db: Database, row: WorkerRow = {}): Promise<{ workerId: string; auth: string }> {
+  const workerId = await insertWorkerRow(db, row);
+  const secret = randomBytes(16).toString('hex');
+  await db('workers').where('id', workerId).update({ secret_hash: hashWorkerSecret(secret) });
+  return { workerId, auth: `Basic ${Buffer.from(`${workerId}:${secret}`).toString('base64')}` };
 }
 
 /** Makes the task active on the worker, and its job active, as if the worker had been given it. */

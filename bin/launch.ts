@@ -5,6 +5,8 @@
 //   keep it; 8 MB semi-spaces cost no measurable speed.
 // - glibc keeps freed memory of the big submissions in its arenas; lower thresholds give
 //   large blocks back to the system.
+// - libuv's io_uring runs file opens on the main thread, where creating a task's log file then
+//   holds up every request; without it they go to the thread pool (dispatch ≈ 1.4× faster).
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

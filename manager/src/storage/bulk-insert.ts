@@ -3,8 +3,8 @@
 // row); PostgreSQL gets the columns as arrays and unnests them in a single statement.
 
 import type { Knex } from 'knex';
-import type { Database } from './database.ts';
-import { isPostgres } from './database.ts';
+import { isPostgres, type Database } from './database.ts';
+import { connectionOf } from './direct-sql.ts';
 
 export type ColumnType = 'text' | 'integer';
 
@@ -35,8 +35,7 @@ export async function bulkInsert(trx: Database, table: string, columns: BulkColu
     }
     return;
   }
-  // Inside a Knex transaction, acquireConnection gives the transaction's own connection.
-  const connection = (await trx.client.acquireConnection()) as SqliteConnection;
+  const connection = (await connectionOf(trx as Knex.Transaction)) as SqliteConnection;
   const statement = connection.prepare(
     `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
   );

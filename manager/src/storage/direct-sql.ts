@@ -61,7 +61,17 @@ async function execute(db: Database, sql: string, values: readonly SqlValue[]): 
 
 const transactionConnections = new WeakMap<Knex.Transaction, unknown>();
 
-async function connectionOf(trx: Knex.Transaction): Promise<unknown> {
+/** Makes statements on `trx` run on `connection` (light-transaction.ts). */
+export function bindConnection(trx: Database, connection: unknown): void {
+  transactionConnections.set(trx as Knex.Transaction, connection);
+}
+
+export function releaseBoundConnection(trx: Database): void {
+  transactionConnections.delete(trx as Knex.Transaction);
+}
+
+/** The connection of a transaction: its own, never a second one from the pool. */
+export async function connectionOf(trx: Knex.Transaction): Promise<unknown> {
   let connection = transactionConnections.get(trx);
   if (connection === undefined) {
     // A transaction's client always hands out the transaction's own connection.

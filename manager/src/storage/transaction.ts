@@ -6,7 +6,8 @@ import { timestamp, type Clock } from '../clock.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { TaskLogStore } from '../task-logs/task-log-store.ts';
 import { emptyApplied, type AppliedEffects } from './apply-effects.ts';
-import type { Database } from './database.ts';
+import { isPostgres, type Database } from './database.ts';
+import { lightSqliteTransaction } from './light-transaction.ts';
 
 export interface TransactionServices {
   db: Database;
@@ -21,7 +22,8 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const applied = emptyApplied();
   const now = timestamp(services.clock);
-  const result = await services.db.transaction((trx) => work(trx, applied, now));
+  const run = (trx: Database) => work(trx, applied, now);
+  const result = isPostgres(services.db) ? await services.db.transaction(run) : await lightSqliteTransaction(services.db, run);
   for (const { jobId, taskId, lines } of consecutiveLinesPerTask(applied.taskLogLines)) {
     await services.taskLogs.appendManagerLines(jobId, taskId, lines, now);
   }

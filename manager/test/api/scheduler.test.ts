@@ -1,85 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { CompiledJob } from '@tablao/compiler';
 import type { JobStatus, TaskStatus } from '../../src/domain/statuses.ts';
 import { chooseTaskFor, type DispatchJob, type DispatchTask, type DispatchWorker } from '../../src/domain/task-choice.ts';
 import type { Database } from '../../src/storage/database.ts';
-import { insertJob } from '../../src/storage/jobs.ts';
+import { insertFarmJob, nextCreatedAt, type FarmTask } from '../support/job-rows.ts';
 import { SimulatedWorker, type AssignedTask } from '../support/simulated-worker.ts';
-import { onEachDatabase, POSTGRES_URL, startTestManager, type DatabaseKind, type TestManager } from '../support/test-manager.ts';
+import { onEachDatabase } from '../support/test-manager.ts';
 
-// ───────────── building farms directly in the database ─────────────
-
-interface FarmTask {
-  name?: string;
-  type?: string;
-  priority?: number;
-  status?: TaskStatus;
-  /** Positions (0-based) of tasks of the same job this one waits for. */
-  dependsOn?: number[];
-  workerId?: string | null;
-  failedBy?: string[];
-  commands?: CompiledJob['tasks'][number]['commands'];
-}
-
-interface FarmJob {
-  name?: string;
-  priority?: number;
-  status?: JobStatus;
-  createdAt?: string;
-  workerTagId?: string | null;
-  blocklist?: { workerId: string; taskType: string }[];
-  tasks: FarmTask[];
-}
-
-let clockTick = Date.parse('2026-01-01T00:00:00.000Z');
-/** Distinct creation times in insertion order, unless a test sets them. */
-function nextCreatedAt(): string {
-  clockTick += 1000;
-  return new Date(clockTick).toISOString();
-}
-
-async function insertFarmJob(db: Database, job: FarmJob): Promise<{ jobId: string; taskIds: string[] }> {
-  const jobId = randomUUID();
-  const taskIds = job.tasks.map(() => randomUUID());
-  const compiled: CompiledJob = {
-    job: { name: job.name ?? 'farm job', type: 'echo-sleep-test', priority: job.priority ?? 50, settings: {}, metadata: {} },
-    tasks: job.tasks.map((task, index) => ({
-      uuid: taskIds[index] as string,
-      name: task.name ?? `task-${index + 1}`,
-      type: task.type ?? 'misc',
-      priority: task.priority ?? 50,
-      commands: task.commands ?? [{ name: 'echo', parameters: { message: `task ${index + 1}` }, totalStepCount: 0 }],
-      dependencies: (task.dependsOn ?? []).map((position) => taskIds[position] as string),
-    })),
-    log: [],
-  };
-  await insertJob(db, {
-    id: jobId,
-    compiled,
-    jobTypeOrigin: 'built-in',
-    jobTypeVersion: null,
-    jobTypeEtag: 'test',
-    status: job.status ?? 'queued',
-    submitterPlatform: 'linux',
-    shamanCheckoutId: null,
-    workerTagId: job.workerTagId ?? null,
-    now: job.createdAt ?? nextCreatedAt(),
-  });
-  for (const [index, task] of job.tasks.entries()) {
-    const id = taskIds[index] as string;
-    if (task.status !== undefined || task.workerId !== undefined) {
-      await db('tasks')
-        .where('id', id)
-        .update({ status: task.status ?? 'queued', worker_id: task.workerId ?? null });
-    }
-    for (const workerId of task.failedBy ?? []) await db('task_failures').insert({ task_id: id, worker_id: workerId, created_at: nextCreatedAt() });
-  }
-  for (const entry of job.blocklist ?? []) {
-    await db('job_blocklist').insert({ job_id: jobId, worker_id: entry.workerId, task_type: entry.taskType, created_at: nextCreatedAt() });
-  }
-  return { jobId, taskIds };
-}
+// ───────────── building farms directly in the database (see support/job-rows.ts) ─────────────
 
 /** Takes every job off the farm (their tasks, failures and blocklists go with them). */
 async function clearFarm(db: Database): Promise<void> {
@@ -407,41 +335,17 @@ onEachDatabase('task scheduler', (manager, kind) => {
 
 // ───────────── variables ─────────────
 
-for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
-  const describeKind = kind === 'postgres' && !POSTGRES_URL ? describe.skip : describe;
-  describeKind(`task scheduler: variables (${kind})`, function () {
-    this.timeout(30_000);
-    let manager: TestManager | undefined;
-    before(async () => {
-      manager = await startTestManager(kind, {
-        sharedStoragePath: '/srv/farm',
-        variables: {
-          blender: {
-            values: [
-              { platform: 'linux', value: '/opt/blender/blender' },
-              { platform: 'windows', value: 'C:\\Blender\\blender.exe' },
-            ],
-          },
-          render: {
-            isTwoWay: true,
-            values: [
-              { platform: 'linux', value: '/render' },
-              { platform: 'windows', value: 'R:\\' },
-            ],
-          },
-        },
-      });
-    });
-    after(() => manager?.stop());
-
+onEachDatabase(
+  'task scheduler: variables',
+  (manager) => {
     it('expands variables in the commands for the worker’s platform', async () => {
-      const db = (manager as TestManager).db;
+      const db = manager().db;
       const commands = [
         { name: 'blender-render', parameters: { exe: '{blender}', args: ['--output', '{render}/shots/####'], blendfile: '{jobs}/scene.blend' }, totalStepCount: 2 },
       ];
       await insertFarmJob(db, { tasks: [{ commands }, { commands }] });
-      const linux = await SimulatedWorker.start((manager as TestManager).url, { platform: 'linux' });
-      const windows = await SimulatedWorker.start((manager as TestManager).url, { platform: 'windows' });
+      const linux = await SimulatedWorker.start(manager().url, { platform: 'linux' });
+      const windows = await SimulatedWorker.start(manager().url, { platform: 'windows' });
       const onLinux = await linux.nextTask();
       const onWindows = await windows.nextTask();
       assert.deepEqual(onLinux?.commands[0], {
@@ -458,5 +362,23 @@ for (const kind of ['sqlite', 'postgres'] as DatabaseKind[]) {
       const stored = await db('tasks').where('id', onLinux?.uuid).first('commands');
       assert.match(stored.commands, /\{blender\}/);
     });
-  });
-}
+  },
+  {
+    sharedStoragePath: '/srv/farm',
+    variables: {
+      blender: {
+        values: [
+          { platform: 'linux', value: '/opt/blender/blender' },
+          { platform: 'windows', value: 'C:\\Blender\\blender.exe' },
+        ],
+      },
+      render: {
+        isTwoWay: true,
+        values: [
+          { platform: 'linux', value: '/render' },
+          { platform: 'windows', value: 'R:\\' },
+        ],
+      },
+    },
+  },
+);

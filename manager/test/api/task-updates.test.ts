@@ -2,47 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Database } from '../../src/storage/database.ts';
-import { insertJob } from '../../src/storage/jobs.ts';
+import { insertJobOfType, uniqueTaskType } from '../support/job-rows.ts';
 import { SimulatedWorker, type AssignedTask } from '../support/simulated-worker.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
-
-/**
- * A queued job of `count` tasks of one task type. Tests use a task type of their own, so that
- * only their own workers count as able to run it.
- */
-async function insertJobOfType(db: Database, type: string, count: number, stepsPerTask = 0): Promise<{ jobId: string; taskIds: string[] }> {
-  const jobId = randomUUID();
-  const taskIds = Array.from({ length: count }, () => randomUUID());
-  await insertJob(db, {
-    id: jobId,
-    compiled: {
-      job: { name: `job of ${type}`, type: 'echo-sleep-test', priority: 50, settings: {}, metadata: {} },
-      tasks: taskIds.map((uuid, index) => ({
-        uuid,
-        name: `${type}-${index + 1}`,
-        type,
-        priority: 50,
-        commands: [{ name: 'echo', parameters: { message: 'hi' }, totalStepCount: stepsPerTask }],
-        dependencies: [],
-      })),
-      log: [],
-    },
-    jobTypeOrigin: 'built-in',
-    jobTypeVersion: null,
-    jobTypeEtag: 'test',
-    status: 'queued',
-    submitterPlatform: 'linux',
-    shamanCheckoutId: null,
-    workerTagId: null,
-    now: new Date().toISOString(),
-  });
-  return { jobId, taskIds };
-}
-
-function uniqueType(): string {
-  return `type-${randomUUID().slice(0, 8)}`;
-}
 
 async function workersFor(manager: TestManager, type: string, count: number): Promise<SimulatedWorker[]> {
   return Promise.all(Array.from({ length: count }, () => SimulatedWorker.start(manager.url, { supportedTaskTypes: [type] })));
@@ -76,7 +38,7 @@ async function eventuallyLogged(manager: TestManager, jobId: string, taskId: str
 
 onEachDatabase('task updates', (manager) => {
   it('takes activity, log lines and steps from the worker running the task', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId, taskIds } = await insertJobOfType(manager().db, type, 1, 4);
     const [worker] = await workersFor(manager(), type, 1);
     const assigned = (await worker?.nextTask()) as AssignedTask;
@@ -104,7 +66,7 @@ onEachDatabase('task updates', (manager) => {
   });
 
   it('completes a task, and its job once every task completed', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId, taskIds } = await insertJobOfType(manager().db, type, 2, 3);
     const [worker] = await workersFor(manager(), type, 1);
     const first = (await worker?.nextTask()) as AssignedTask;
@@ -126,7 +88,7 @@ onEachDatabase('task updates', (manager) => {
   });
 
   it('soft-fails a task until three different workers failed it, then fails it and the job', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId, taskIds } = await insertJobOfType(manager().db, type, 1);
     const workers = await workersFor(manager(), type, 4);
     const taskId = taskIds[0] as string;
@@ -156,7 +118,7 @@ onEachDatabase('task updates', (manager) => {
   });
 
   it('blocklists a worker that failed three tasks of a type in a job, unless it is never to be blocklisted', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId } = await insertJobOfType(manager().db, type, 12);
     const [clumsy, careful, steady] = (await workersFor(manager(), type, 3)) as [SimulatedWorker, SimulatedWorker, SimulatedWorker];
     await manager().db('workers').where('id', steady.id).update({ never_blocklist: true });
@@ -176,7 +138,7 @@ onEachDatabase('task updates', (manager) => {
   });
 
   it('fails the job when no worker that could run the task type is left (offline and deleted ones do not count)', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId, taskIds } = await insertJobOfType(manager().db, type, 20);
     const [only, gone, deleted] = (await workersFor(manager(), type, 3)) as [SimulatedWorker, SimulatedWorker, SimulatedWorker];
     assert.equal((await gone.signOff()).status, 204);
@@ -193,7 +155,7 @@ onEachDatabase('task updates', (manager) => {
   });
 
   it('refuses updates from a worker the task is not assigned to (409), for unknown tasks (404), and soft-failed (400)', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { taskIds } = await insertJobOfType(manager().db, type, 2);
     const [owner, other] = (await workersFor(manager(), type, 2)) as [SimulatedWorker, SimulatedWorker];
     const assigned = (await owner.nextTask()) as AssignedTask;
@@ -226,7 +188,7 @@ onEachDatabase('task updates', (manager) => {
   });
 
   it('tells a worker whose task was taken away to stop (409), and takes reports from the new owner', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     await insertJobOfType(manager().db, type, 1);
     const [first, second] = (await workersFor(manager(), type, 2)) as [SimulatedWorker, SimulatedWorker];
     const assigned = (await first.nextTask()) as AssignedTask;
@@ -238,10 +200,10 @@ onEachDatabase('task updates', (manager) => {
 
   it('keeps each job’s task counts equal to its tasks, through everything above and bulk changes', async () => {
     const db = manager().db;
-    const bulk = await insertJobOfType(db, uniqueType(), 7);
+    const bulk = await insertJobOfType(db, uniqueTaskType(), 7);
     await db('tasks').where('job_id', bulk.jobId).whereIn('id', bulk.taskIds.slice(0, 4)).update({ status: 'canceled' });
     await db('tasks').where('id', bulk.taskIds[5]).delete();
-    const doomed = await insertJobOfType(db, uniqueType(), 3);
+    const doomed = await insertJobOfType(db, uniqueTaskType(), 3);
     await db('jobs').where('id', doomed.jobId).delete();
     const counted: { job_id: string; status: string; n: number | string }[] = await manager().db('job_task_counts').where('n', '>', 0).select();
     const actual: { job_id: string; status: string; n: number | string }[] = await manager().db('tasks').groupBy('job_id', 'status').select('job_id', 'status').count({ n: '*' });

@@ -1,45 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import knex from 'knex';
-import { pino } from 'pino';
 import { TimeoutChecker } from '../../src/background/timeout-checker.ts';
-import { DEFAULT_VARIABLES } from '../../src/domain/variables.ts';
-import { startManager, type RunningManager, type StartOptions } from '../../src/manager.ts';
 import type { Database } from '../../src/storage/database.ts';
-import { insertJob } from '../../src/storage/jobs.ts';
+import { insertJobOfType, uniqueTaskType } from '../support/job-rows.ts';
 import { SimulatedWorker, type AssignedTask } from '../support/simulated-worker.ts';
-import { onEachDatabase, POSTGRES_URL, type DatabaseKind, type TestManager } from '../support/test-manager.ts';
+import { describeOnEachDatabase, onEachDatabase, startTestManager, type TestManager } from '../support/test-manager.ts';
 
 const MINUTE = 60_000;
-
-async function insertJobOfType(db: Database, type: string, count: number): Promise<{ jobId: string; taskIds: string[] }> {
-  const jobId = randomUUID();
-  const taskIds = Array.from({ length: count }, () => randomUUID());
-  await insertJob(db, {
-    id: jobId,
-    compiled: {
-      job: { name: `job of ${type}`, type: 'echo-sleep-test', priority: 50, settings: {}, metadata: {} },
-      tasks: taskIds.map((uuid, index) => ({ uuid, name: `${type}-${index + 1}`, type, priority: 50, commands: [], dependencies: [] })),
-      log: [],
-    },
-    jobTypeOrigin: 'built-in',
-    jobTypeVersion: null,
-    jobTypeEtag: 'test',
-    status: 'queued',
-    submitterPlatform: 'linux',
-    shamanCheckoutId: null,
-    workerTagId: null,
-    now: new Date().toISOString(),
-  });
-  return { jobId, taskIds };
-}
-
-function uniqueType(): string {
-  return `type-${randomUUID().slice(0, 8)}`;
-}
 
 /** A checker on the manager's own services, whose clock runs `aheadMs` ahead of the manager's. */
 function checkerAhead(manager: TestManager, aheadMs: number): TimeoutChecker {
@@ -52,7 +18,7 @@ async function row(manager: TestManager, table: 'workers' | 'tasks' | 'jobs', id
 
 onEachDatabase('timeouts', (manager) => {
   it('sets a worker not heard from for a minute to error and gives its task back', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { taskIds } = await insertJobOfType(manager().db, type, 1);
     const [silent, other] = await Promise.all([SimulatedWorker.start(manager().url, { supportedTaskTypes: [type] }), SimulatedWorker.start(manager().url, { supportedTaskTypes: [type] })]);
     const assigned = (await silent.nextTask()) as AssignedTask;
@@ -96,7 +62,7 @@ onEachDatabase('timeouts', (manager) => {
   });
 
   it('counts a task without updates for ten minutes as failed by its worker: soft-failed, retried elsewhere', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId, taskIds } = await insertJobOfType(manager().db, type, 2);
     const [stuck, other] = (await Promise.all([
       SimulatedWorker.start(manager().url, { supportedTaskTypes: [type] }),
@@ -128,7 +94,7 @@ onEachDatabase('timeouts', (manager) => {
   });
 
   it('fails the job when a task times out on the only worker that could run it', async () => {
-    const type = uniqueType();
+    const type = uniqueTaskType();
     const { jobId } = await insertJobOfType(manager().db, type, 1);
     const only = await SimulatedWorker.start(manager().url, { supportedTaskTypes: [type] });
     const assigned = (await only.nextTask()) as AssignedTask;
@@ -142,36 +108,6 @@ onEachDatabase('timeouts', (manager) => {
 
 // ───────────── the checker runs by itself while the manager runs ─────────────
 
-async function startWithOptions(kind: DatabaseKind, options: StartOptions): Promise<RunningManager & { stop(): Promise<void> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tablao-timeouts-'));
-  const schema = kind === 'postgres' ? `test_${randomUUID().replaceAll('-', '')}` : undefined;
-  const manager = await startManager(
-    {
-      managerName: 'Timeout test',
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      database: kind === 'postgres' ? POSTGRES_URL : '',
-      sharedStoragePath: '',
-      variables: DEFAULT_VARIABLES,
-      configFile: join(dataDir, 'tablao-manager.yaml'),
-    },
-    { log: pino({ level: 'silent' }), ...(schema ? { databaseSchema: schema } : {}), ...options },
-  );
-  return {
-    ...manager,
-    async stop() {
-      await manager.close();
-      if (schema) {
-        const admin = knex({ client: 'pg', connection: POSTGRES_URL });
-        await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-        await admin.destroy();
-      }
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** The worker's status once it is `wanted`, or after a few seconds of waiting for that. */
 async function eventualWorkerStatus(db: Database, workerId: string, wanted: string): Promise<string> {
   let status = '';
@@ -182,29 +118,24 @@ async function eventualWorkerStatus(db: Database, workerId: string, wanted: stri
   return status;
 }
 
-for (const kind of ['sqlite', 'postgres'] as const) {
-  const describeKind = kind === 'postgres' && !POSTGRES_URL ? describe.skip : describe;
-  describeKind(`timeouts: the periodic check (${kind})`, function () {
-    this.timeout(30_000);
-
-    it('runs soon after start and then again and again, until the manager stops', async () => {
-      const manager = await startWithOptions(kind, {
-        timeoutChecks: { settings: { workerTimeoutMs: 300, taskTimeoutMs: 0 }, schedule: { firstCheckAfterMs: 50, intervalMs: 50 } },
-      });
-      try {
-        const type = uniqueType();
-        await insertJobOfType(manager.db, type, 1);
-        const worker = await SimulatedWorker.start(manager.url, { supportedTaskTypes: [type] });
-        const assigned = (await worker.nextTask()) as AssignedTask;
-        assert.equal(await eventualWorkerStatus(manager.db, worker.id, 'error'), 'error', 'the silent worker timed out without anyone asking');
-        assert.equal((await manager.db('tasks').where('id', assigned.uuid).first('status')).status, 'queued');
-
-        // A later round finds the next silent worker too: the check keeps running.
-        const next = await SimulatedWorker.start(manager.url, { supportedTaskTypes: [type] });
-        assert.equal(await eventualWorkerStatus(manager.db, next.id, 'error'), 'error', 'the second worker timed out in a later round');
-      } finally {
-        await manager.stop();
-      }
+describeOnEachDatabase('timeouts: the periodic check', (kind) => {
+  it('runs soon after start and then again and again, until the manager stops', async () => {
+    const manager = await startTestManager(kind, {}, {
+      timeoutChecks: { settings: { workerTimeoutMs: 300, taskTimeoutMs: 0 }, schedule: { firstCheckAfterMs: 50, intervalMs: 50 } },
     });
+    try {
+      const type = uniqueTaskType();
+      await insertJobOfType(manager.db, type, 1);
+      const worker = await SimulatedWorker.start(manager.url, { supportedTaskTypes: [type] });
+      const assigned = (await worker.nextTask()) as AssignedTask;
+      assert.equal(await eventualWorkerStatus(manager.db, worker.id, 'error'), 'error', 'the silent worker timed out without anyone asking');
+      assert.equal((await manager.db('tasks').where('id', assigned.uuid).first('status')).status, 'queued');
+
+      // A later round finds the next silent worker too: the check keeps running.
+      const next = await SimulatedWorker.start(manager.url, { supportedTaskTypes: [type] });
+      assert.equal(await eventualWorkerStatus(manager.db, next.id, 'error'), 'error', 'the second worker timed out in a later round');
+    } finally {
+      await manager.stop();
+    }
   });
-}
+});

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import knex from 'knex';
 import { pino } from 'pino';
 import type { ManagerConfig } from '../../src/config/config.ts';
-import { startManager, type RunningManager } from '../../src/manager.ts';
+import { startManager, type RunningManager, type StartOptions } from '../../src/manager.ts';
 import { DEFAULT_VARIABLES } from '../../src/domain/variables.ts';
 
 export const POSTGRES_URL = process.env.TABLAO_TEST_POSTGRES_URL ?? '';
@@ -29,7 +29,7 @@ export interface TestResponse {
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
-export async function startTestManager(kind: DatabaseKind, overrides: Partial<ManagerConfig> = {}): Promise<TestManager> {
+export async function startTestManager(kind: DatabaseKind, overrides: Partial<ManagerConfig> = {}, options: StartOptions = {}): Promise<TestManager> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tablao-manager-'));
   const schema = kind === 'postgres' ? `test_${randomUUID().replaceAll('-', '')}` : undefined;
   const config: ManagerConfig = {
@@ -43,7 +43,7 @@ export async function startTestManager(kind: DatabaseKind, overrides: Partial<Ma
     configFile: join(dataDir, 'tablao-manager.yaml'),
     ...overrides,
   };
-  const manager = await startManager(config, { log: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(schema ? { databaseSchema: schema } : {}) });
+  const manager = await startManager(config, { log: pino({ level: process.env.TEST_LOG ?? 'silent' }), ...(schema ? { databaseSchema: schema } : {}), ...options });
   return {
     ...manager,
     dataDir,
@@ -74,27 +74,34 @@ export async function startTestManager(kind: DatabaseKind, overrides: Partial<Ma
   };
 }
 
-/** Runs `suite` once per database kind, against one manager (with `overrides` in its configuration); PostgreSQL only when its URL is configured. */
+/** `describe` once per database kind, skipped for PostgreSQL when its URL is not configured. */
+export function describeOnEachDatabase(title: string, suite: (this: Mocha.Suite, kind: DatabaseKind) => void): void {
+  for (const kind of ['sqlite', 'postgres'] as const) {
+    const describeKind = kind === 'postgres' && !POSTGRES_URL ? describe.skip : describe;
+    describeKind(`${title} (${kind})`, function () {
+      this.timeout(30_000);
+      suite.call(this, kind);
+    });
+  }
+}
+
+/** Runs `suite` once per database kind, against one manager (with `overrides` in its configuration). */
 export function onEachDatabase(
   title: string,
   suite: (getManager: () => TestManager, kind: DatabaseKind) => void,
   overrides: Partial<ManagerConfig> = {},
 ): void {
-  for (const kind of ['sqlite', 'postgres'] as const) {
-    const describeKind = kind === 'postgres' && !POSTGRES_URL ? describe.skip : describe;
-    describeKind(`${title} (${kind})`, function () {
-      this.timeout(30_000);
-      let manager: TestManager | undefined;
-      before(async () => {
-        manager = await startTestManager(kind, overrides);
-      });
-      after(async () => {
-        await manager?.stop();
-      });
-      suite(() => {
-        if (!manager) throw new Error('the test manager did not start');
-        return manager;
-      }, kind);
+  describeOnEachDatabase(title, (kind) => {
+    let manager: TestManager | undefined;
+    before(async () => {
+      manager = await startTestManager(kind, overrides);
     });
-  }
+    after(async () => {
+      await manager?.stop();
+    });
+    suite(() => {
+      if (!manager) throw new Error('the test manager did not start');
+      return manager;
+    }, kind);
+  });
 }

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { echoSubmission } from '../support/submissions.ts';
 import { onEachDatabase } from '../support/test-manager.ts';
 
-const echoJob = (settings: Record<string, unknown> = { message: 'hello', sleep_repeats: 2 }) => ({
-  name: 'echo test',
-  type: 'echo-sleep-test',
-  priority: 50,
-  submitter_platform: 'linux',
-  settings,
-  metadata: { project: 'tests' },
-});
+const echoJob = (settings?: Record<string, string | number>) => echoSubmission({ metadata: { project: 'tests' }, ...(settings ? { settings } : {}) });
 
 /** Prints the job's creation time, then makes one task per frame of `frames`. */
 const clockScript = `

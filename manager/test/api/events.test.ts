@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { EventBus, type FarmEvent } from '../../src/events/event-bus.ts';
 import { EventStreamHub, HEARTBEAT, type StreamSink } from '../../src/events/event-stream-hub.ts';
 import { createApiAjv, documentRef } from '../../src/http/api-document.ts';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, startTestManager, type TestManager } from '../support/test-manager.ts';
 import { giveTaskToWorker, insertWorkerWithCredentials } from '../support/worker-rows.ts';
 
@@ -89,14 +90,7 @@ class EventStreamClient {
   }
 }
 
-const echoJob = { name: 'events test', type: 'echo-sleep-test', priority: 40, submitter_platform: 'linux', settings: { message: 'hi', sleep_repeats: 1 } };
-
-async function newJob(manager: TestManager): Promise<{ jobId: string; taskIds: string[] }> {
-  const job = await manager.request('POST', '/api/v3/jobs', echoJob);
-  assert.equal(job.status, 200, job.text);
-  const tasks = await manager.request('GET', `/api/v3/jobs/${job.body.id}/tasks`);
-  return { jobId: job.body.id, taskIds: tasks.body.tasks.map((t: { id: string }) => t.id) };
-}
+const newJob = (manager: TestManager) => submitEchoJob(manager, { name: 'events test', priority: 40, settings: { message: 'hi', sleep_repeats: 1 } });
 
 /** A job event every stream gets: the end of a test's events. */
 function marker(): FarmEvent & { data: { id: string } } {

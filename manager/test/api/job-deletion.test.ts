@@ -7,21 +7,14 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Schema } from '@tablao/api-client';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, startTestManager, type TestManager } from '../support/test-manager.ts';
 
 const UNKNOWN_JOB = '4b5c6d7e-0000-4000-8000-000000000000';
 
-async function submit(manager: TestManager, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const submitted = await manager.request('POST', '/api/v3/jobs', {
-    name,
-    type: 'echo-sleep-test',
-    priority: 50,
-    submitter_platform: 'linux',
-    settings: { message: 'hello', sleep_repeats: 2 },
-    ...extra,
-  });
-  assert.equal(submitted.status, 200, submitted.text);
-  return submitted.body.id;
+async function submit(manager: TestManager, name: string, extra: Partial<Schema<'SubmittedJob'>> = {}): Promise<string> {
+  return (await submitEchoJob(manager, { name, ...extra })).jobId;
 }
 
 async function cancel(manager: TestManager, jobId: string): Promise<void> {

@@ -4,22 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
 
 const UNKNOWN_JOB = '4b5c6d7e-0000-4000-8000-000000000000';
 
-const echoJob = (name: string, sleeps = 3) => ({
-  name,
-  type: 'echo-sleep-test',
-  priority: 50,
-  submitter_platform: 'linux',
-  settings: { message: 'hello', sleep_repeats: sleeps },
-});
-
 async function submit(manager: TestManager, name: string, sleeps = 3): Promise<string> {
-  const submitted = await manager.request('POST', '/api/v3/jobs', echoJob(name, sleeps));
-  assert.equal(submitted.status, 200, submitted.text);
-  return submitted.body.id;
+  return (await submitEchoJob(manager, { name, settings: { message: 'hello', sleep_repeats: sleeps } })).jobId;
 }
 
 /** Puts the job and its tasks (in task order) into these statuses, as the farm would have. */

@@ -49,6 +49,19 @@ const expectedGreeting = (type: string, message = 'hi', command = 'echo') => ({
   log: [{ level: 'print', message: 'greeting 2 times at 2030-01-01T00:00:00.000Z' }],
 });
 
+/** The same output with real task ids instead of positions, as a person might paste it. */
+function withRandomTaskIds(output: ReturnType<typeof expectedGreeting>): ReturnType<typeof expectedGreeting> {
+  const ids = output.tasks.map(() => randomUUID());
+  return {
+    ...output,
+    tasks: output.tasks.map((task, index) => ({
+      ...task,
+      uuid: ids[index] as string,
+      dependencies: task.dependencies.map((dependency) => ids[output.tasks.findIndex((other) => other.uuid === dependency)] as string),
+    })),
+  };
+}
+
 onEachDatabase('job-type test cases API', (manager) => {
   let typeCounter = 0;
   /** A new custom job type for one test, so tests do not see each other's cases. */
@@ -95,11 +108,7 @@ onEachDatabase('job-type test cases API', (manager) => {
 
     it('keeps a given expected output with its task ids turned into positions', async () => {
       const type = await newType();
-      const expected = expectedGreeting(type);
-      const [first, second] = [randomUUID(), randomUUID()];
-      expected.tasks[0].uuid = first;
-      expected.tasks[1].uuid = second;
-      expected.tasks[1].dependencies = [first];
+      const expected = withRandomTaskIds(expectedGreeting(type));
       const saved = await save(type, { name: 'given', job: job(type), now: '2030-01-01T00:00:00Z', expected_output: expected });
       assert.equal(saved.status, 201, saved.text);
       assert.deepEqual(saved.body.expected_output, expectedGreeting(type));
@@ -294,11 +303,7 @@ onEachDatabase('job-type test cases API', (manager) => {
 
     it('passes a test whose expected output was given with other task ids', async () => {
       const type = await newType();
-      const expected = expectedGreeting(type);
-      const [first, second] = [randomUUID(), randomUUID()];
-      expected.tasks[0].uuid = first;
-      expected.tasks[1].uuid = second;
-      expected.tasks[1].dependencies = [first];
+      const expected = withRandomTaskIds(expectedGreeting(type));
       await save(type, { name: 'given', job: job(type), now: '2030-01-01T00:00:00Z', expected_output: expected });
       const wrongDependency = expectedGreeting(type);
       wrongDependency.tasks[0].dependencies = [position(1)];

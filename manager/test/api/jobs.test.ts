@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
+import { echoSubmission } from '../support/submissions.ts';
 import { onEachDatabase } from '../support/test-manager.ts';
 
-const echoJob = (settings: Record<string, unknown> = { message: 'hello', sleep_repeats: 2 }) => ({
-  name: 'echo test',
-  type: 'echo-sleep-test',
-  priority: 50,
-  submitter_platform: 'linux',
-  settings,
-  metadata: { project: 'tests' },
-});
+const echoJob = (settings?: Record<string, string | number>) => echoSubmission({ metadata: { project: 'tests' }, ...(settings ? { settings } : {}) });
 
 onEachDatabase('jobs API', (manager) => {
   it('submits a job, compiled and stored with its tasks', async () => {

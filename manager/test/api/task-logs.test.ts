@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
 
-const echoJob = { name: 'log test', type: 'echo-sleep-test', priority: 50, submitter_platform: 'linux', settings: { message: 'hi', sleep_repeats: 1 } };
-
 async function newTask(manager: TestManager): Promise<{ jobId: string; taskId: string }> {
-  const job = await manager.request('POST', '/api/v3/jobs', echoJob);
-  assert.equal(job.status, 200, job.text);
-  const tasks = await manager.request('GET', `/api/v3/jobs/${job.body.id}/tasks`);
-  return { jobId: job.body.id, taskId: tasks.body.tasks[0].id };
+  const { jobId, taskIds } = await submitEchoJob(manager, { name: 'log test', settings: { message: 'hi', sleep_repeats: 1 } });
+  return { jobId, taskId: taskIds[0] as string };
 }
 
 /** Reads the whole log through fetchTaskLogChunk, `limit` bytes at a time. */

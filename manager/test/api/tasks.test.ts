@@ -5,22 +5,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
 
 const UNKNOWN_TASK = '4b5c6d7e-0000-4000-8000-000000000001';
 
-async function submit(manager: TestManager, sleeps = 2): Promise<{ jobId: string; taskIds: string[] }> {
-  const submitted = await manager.request('POST', '/api/v3/jobs', {
-    name: 'tasks test',
-    type: 'echo-sleep-test',
-    priority: 50,
-    submitter_platform: 'linux',
-    settings: { message: 'hello', sleep_repeats: sleeps, sleep_duration_seconds: 3 },
-  });
-  assert.equal(submitted.status, 200, submitted.text);
-  const tasks: { id: string }[] = await manager.db('tasks').where('job_id', submitted.body.id).orderBy('index_in_job').select('id');
-  return { jobId: submitted.body.id, taskIds: tasks.map((t) => t.id) };
-}
+const submit = (manager: TestManager, sleeps = 2) =>
+  submitEchoJob(manager, { name: 'tasks test', settings: { message: 'hello', sleep_repeats: sleeps, sleep_duration_seconds: 3 } });
 
 async function arrange(manager: TestManager, jobId: string, jobStatus: string, taskStatuses: string[]): Promise<void> {
   const tasks: { id: string }[] = await manager.db('tasks').where('job_id', jobId).orderBy('index_in_job').select('id');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_VARIABLES } from '../../src/domain/variables.ts';
 import { SimulatedWorker, type AssignedTask } from '../support/simulated-worker.ts';
+import { echoSubmission } from '../support/submissions.ts';
 import { onEachDatabase } from '../support/test-manager.ts';
 
 const VARIABLES = {
@@ -19,14 +20,8 @@ const VARIABLES = {
   },
 };
 
-const echoJob = (submitterPlatform: string, message: string, metadata: Record<string, string> = {}) => ({
-  name: `echo from ${submitterPlatform}`,
-  type: 'echo-sleep-test',
-  priority: 50,
-  submitter_platform: submitterPlatform,
-  settings: { message, sleep_repeats: 1 },
-  metadata,
-});
+const echoJob = (submitterPlatform: string, message: string, metadata: Record<string, string> = {}) =>
+  echoSubmission({ name: `echo from ${submitterPlatform}`, submitter_platform: submitterPlatform, settings: { message, sleep_repeats: 1 }, metadata });
 
 const NEEDS_VARIABLE = `const JOB_TYPE = { label: 'Needs {render}', settings: [{ key: 'output', type: 'string', required: true }] };
 function compileJob(job) {

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
 import { SimulatedWorker } from '../support/simulated-worker.ts';
 import { addWorker, giveTaskToWorker } from '../support/worker-rows.ts';
 
 const WORKERS = '/api/v3/worker-mgt/workers';
 
-async function submitEchoJob(manager: TestManager): Promise<{ jobId: string; taskIds: string[] }> {
-  const submitted = await manager.request('POST', '/api/v3/jobs', {
-    name: 'worker management test',
-    type: 'echo-sleep-test',
-    priority: 50,
-    submitter_platform: 'linux',
-    settings: { message: 'hi', sleep_repeats: 1 },
-  });
-  assert.equal(submitted.status, 200, submitted.text);
-  const tasks = await manager.request('GET', `/api/v3/jobs/${submitted.body.id}/tasks`);
-  return { jobId: submitted.body.id, taskIds: tasks.body.tasks.map((t: { id: string }) => t.id) };
-}
+const submitJob = (manager: TestManager) => submitEchoJob(manager, { name: 'worker management test', settings: { message: 'hi', sleep_repeats: 1 } });
 
 onEachDatabase('worker management API', (manager) => {
   describe('fetchWorkers', () => {
@@ -82,7 +72,7 @@ onEachDatabase('worker management API', (manager) => {
       const id = await addWorker(manager(), { name: 'detail', address: '192.0.2.9', platform: 'windows', supportedTaskTypes: ['blender', 'misc'] });
       const tag = await manager().request('POST', '/api/v3/worker-mgt/tags', { name: `detail-tag-${randomUUID()}` });
       await manager().request('POST', `${WORKERS}/${id}/settags`, { tag_ids: [tag.body.id] });
-      const { jobId, taskIds } = await submitEchoJob(manager());
+      const { jobId, taskIds } = await submitJob(manager());
       await giveTaskToWorker(db, taskIds[0], id);
 
       const worker = await manager().request('GET', `${WORKERS}/${id}`);
@@ -120,7 +110,7 @@ onEachDatabase('worker management API', (manager) => {
     it('gives the active task back to the queue and hides the worker', async () => {
       const db = manager().db;
       const id = await addWorker(manager(), { name: 'to-delete' });
-      const { jobId, taskIds } = await submitEchoJob(manager());
+      const { jobId, taskIds } = await submitJob(manager());
       await giveTaskToWorker(db, taskIds[0], id);
 
       const events: Record<string, unknown>[] = [];
@@ -251,7 +241,7 @@ onEachDatabase('worker management API', (manager) => {
     it('marks a worker as never blocklisted, taking it off blocklists, and unmarks it', async () => {
       const db = manager().db;
       const id = await addWorker(manager());
-      const { jobId } = await submitEchoJob(manager());
+      const { jobId } = await submitJob(manager());
       await db('job_blocklist').insert({ job_id: jobId, worker_id: id, task_type: 'misc', created_at: new Date().toISOString() });
 
       const marked = await manager().request('POST', `${WORKERS}/${id}/setblocklisting`, { never_blocklist: true });

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { SimulatedWorker } from '../support/simulated-worker.ts';
+import { submitEchoJob } from '../support/submissions.ts';
 import { onEachDatabase, type TestManager } from '../support/test-manager.ts';
 
-const echoJob = (name = 'echo for workers') => ({
-  name,
-  type: 'echo-sleep-test',
-  priority: 50,
-  submitter_platform: 'linux',
-  settings: { message: 'hello', sleep_repeats: 1 },
-});
 
 async function workerRow(manager: TestManager, id: string) {
   return manager.db('workers').where('id', id).first();
@@ -18,10 +12,8 @@ async function taskRow(manager: TestManager, id: string) {
   return manager.db('tasks').where('id', id).first();
 }
 
-async function submit(manager: TestManager, name?: string): Promise<string> {
-  const submitted = await manager.request('POST', '/api/v3/jobs', echoJob(name));
-  assert.equal(submitted.status, 200, submitted.text);
-  return submitted.body.id;
+async function submit(manager: TestManager, name = 'echo for workers'): Promise<string> {
+  return (await submitEchoJob(manager, { name, settings: { message: 'hello', sleep_repeats: 1 } })).jobId;
 }
 
 /** Takes every queued task off the farm, so that each test starts with nothing to hand out. */

@@ -88,7 +88,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
       compiler.dispose();
       await checkpointer?.stop();
       await db.destroy();
-      services.taskLogs.close();
+      await services.taskLogs.close();
     },
   };
 }

@@ -1,12 +1,9 @@
 // Task logs kept open for appending: the most recently written ones, a bounded number of them.
 // A task's log is written a few times within moments (assigned, its worker's lines, completed),
-// and opening a file costs more than writing a line to it. A log that is open is written at
-// once, synchronously (a few microseconds, like the SQLite writes in the same folder); opening
-// one, which creates it the first time and may wait for the file system, is done in the thread
-// pool. Callers keep appends to one file in order (task-log-store.ts).
+// and opening a file costs more than writing a line to it. Used by the log writer's thread
+// (log-writer-thread.ts), where synchronous file calls hold up nothing else.
 
-import { closeSync, open, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { sep } from 'node:path';
 
 export const MAX_OPEN_LOGS = 128;
@@ -20,26 +17,19 @@ export class OpenLogs {
     this.#limit = limit;
   }
 
-  /** Appends to the file if it is open; false if it is not. */
-  appendIfOpen(file: string, content: string): boolean {
-    const fd = this.#descriptors.get(file);
-    if (fd === undefined) return false;
-    writeFileSync(fd, content);
-    this.#descriptors.delete(file);
-    this.#descriptors.set(file, fd);
-    return true;
-  }
-
-  /** Opens the file (creating it, and its folder when missing), appends, and keeps it open. */
-  async openAndAppend(file: string, folder: string, content: string): Promise<void> {
-    if (this.appendIfOpen(file, content)) return;
-    let fd: number;
-    try {
-      fd = await openForAppending(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(folder, { recursive: true });
-      fd = await openForAppending(file);
+  /** Appends to the file, opening it (and creating it and its folder when missing) if it is not open. */
+  append(file: string, folder: string, content: string): void {
+    let fd = this.#descriptors.get(file);
+    if (fd !== undefined) {
+      this.#descriptors.delete(file);
+    } else {
+      try {
+        fd = openSync(file, 'a');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        mkdirSync(folder, { recursive: true });
+        fd = openSync(file, 'a');
+      }
     }
     try {
       writeFileSync(fd, content);
@@ -68,8 +58,4 @@ export class OpenLogs {
     for (const fd of this.#descriptors.values()) closeSync(fd);
     this.#descriptors.clear();
   }
-}
-
-function openForAppending(file: string): Promise<number> {
-  return new Promise((resolve, reject) => open(file, 'a', (error, fd) => (error ? reject(error) : resolve(fd))));
 }

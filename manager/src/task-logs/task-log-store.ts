@@ -1,13 +1,13 @@
 // Task logs as plain files in the data folder: <data>/job-logs/<job id prefix>/<job id>/task-<task id>.txt.
-// Appends are serialised per file, so lines from one task keep their order; each append is
-// published as a `task-log` event once it is on disk. The logs written last are kept open
-// (open-logs.ts). Reads take only the part asked for.
+// Appends are written by the log writer's thread in the order they were made, so lines from one
+// task keep their order; each append is published as a `task-log` event once it is on disk.
+// Reads take only the part asked for.
 
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '../events/event-bus.ts';
 import { chunkEnd, skipPartialCharacter, tailStart } from './log-slices.ts';
-import { OpenLogs } from './open-logs.ts';
+import { LogWriter } from './log-writer.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,8 +28,7 @@ export class OffsetPastEndError extends Error {}
 export class TaskLogStore {
   readonly #root: string;
   readonly #events: EventBus | undefined;
-  readonly #pending = new Map<string, Promise<void>>();
-  readonly #open = new OpenLogs();
+  readonly #writer = new LogWriter();
 
   constructor(dataDir: string, events?: EventBus) {
     this.#root = join(dataDir, 'job-logs');
@@ -47,34 +46,11 @@ export class TaskLogStore {
   }
 
   /** Appends text (one or more lines) to the task's log. */
-  append(jobId: string, taskId: string, text: string): Promise<void> {
-    if (text === '') return Promise.resolve();
-    const file = this.file(jobId, taskId);
+  async append(jobId: string, taskId: string, text: string): Promise<void> {
+    if (text === '') return;
     const content = text.endsWith('\n') ? text : text + '\n';
-    const previous = this.#pending.get(file);
-    const publish = () => this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
-    if (previous === undefined) {
-      try {
-        if (this.#open.appendIfOpen(file, content)) {
-          publish();
-          return Promise.resolve();
-        }
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    }
-    const next = (previous ?? Promise.resolve()).then(async () => {
-      await this.#open.openAndAppend(file, this.jobDir(jobId), content);
-      publish();
-    });
-    // The queue goes on after a failed append (the caller gets that failure).
-    const tracked: Promise<void> = next
-      .catch(() => undefined)
-      .then(() => {
-        if (this.#pending.get(file) === tracked) this.#pending.delete(file);
-      });
-    this.#pending.set(file, tracked);
-    return next;
+    await this.#writer.append(this.file(jobId, taskId), this.jobDir(jobId), content);
+    this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
   }
 
   /** Appends lines written by the manager itself, each with a timestamp. */
@@ -156,13 +132,13 @@ export class TaskLogStore {
   }
 
   async deleteJob(jobId: string): Promise<void> {
-    this.#open.closeIn(this.jobDir(jobId));
+    await this.#writer.closeIn(this.jobDir(jobId));
     await rm(this.jobDir(jobId), { recursive: true, force: true });
   }
 
-  /** Closes the logs kept open; appends after this open them again. */
-  close(): void {
-    this.#open.closeAll();
+  /** Closes the logs kept open and the writer's thread; appends after this start it again. */
+  close(): Promise<void> {
+    return this.#writer.close();
   }
 }
 

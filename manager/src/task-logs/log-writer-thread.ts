@@ -1,0 +1,20 @@
+// The thread of log-writer.ts: does the task logs' file writes, in the order they were asked for.
+
+import { parentPort } from 'node:worker_threads';
+import { OpenLogs } from './open-logs.ts';
+import type { LogWriterReply, LogWriterRequest } from './log-writer.ts';
+
+const logs = new OpenLogs();
+
+parentPort?.on('message', (request: LogWriterRequest) => {
+  let reply: LogWriterReply = { id: request.id };
+  try {
+    if (request.kind === 'append') logs.append(request.file, request.folder, request.content);
+    else if (request.kind === 'close-in') logs.closeIn(request.folder);
+    else logs.closeAll();
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    reply = { id: request.id, error: { message, ...(code === undefined ? {} : { code }) } };
+  }
+  parentPort?.postMessage(reply);
+});

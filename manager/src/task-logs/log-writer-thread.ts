@@ -6,15 +6,18 @@ import type { LogWriterReply, LogWriterRequest } from './log-writer.ts';
 
 const logs = new OpenLogs();
 
-parentPort?.on('message', (request: LogWriterRequest) => {
-  let reply: LogWriterReply = { id: request.id };
+parentPort?.on('message', (requests: LogWriterRequest[]) => {
+  parentPort?.postMessage(requests.map(carryOut));
+});
+
+function carryOut(request: LogWriterRequest): LogWriterReply {
   try {
     if (request.kind === 'append') logs.append(request.file, request.folder, request.content);
     else if (request.kind === 'close-in') logs.closeIn(request.folder);
     else logs.closeAll();
+    return { id: request.id };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    reply = { id: request.id, error: { message, ...(code === undefined ? {} : { code }) } };
+    return { id: request.id, error: { message, ...(code === undefined ? {} : { code }) } };
   }
-  parentPort?.postMessage(reply);
-});
+}

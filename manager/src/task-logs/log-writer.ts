@@ -21,6 +21,8 @@ type Request = LogWriterRequest extends infer R ? (R extends LogWriterRequest ? 
 export class LogWriter {
   #thread: Worker | undefined;
   #nextId = 1;
+  /** Requests of this turn of the event loop, sent together: one message wakes the thread for all of them. */
+  #batch: LogWriterRequest[] = [];
   readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 
   append(file: string, folder: string, content: string): Promise<void> {
@@ -34,22 +36,30 @@ export class LogWriter {
 
   /** Closes every log and ends the thread; a later write starts a new one. */
   async close(): Promise<void> {
-    const thread = this.#thread;
-    if (!thread) return;
+    if (!this.#thread && this.#batch.length === 0) return;
     await this.#ask({ kind: 'close-all' });
+    const thread = this.#thread;
     this.#thread = undefined;
-    await thread.terminate();
+    await thread?.terminate();
   }
 
   #ask(request: Request): Promise<void> {
     const id = this.#nextId++;
-    const thread = this.#started();
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      // Pending writes keep the process alive until they are done; an idle writer does not.
-      if (this.#waiting.size === 1) thread.ref();
-      thread.postMessage({ ...request, id });
+      this.#batch.push({ ...request, id } as LogWriterRequest);
+      if (this.#batch.length === 1) setImmediate(() => this.#send());
     });
+  }
+
+  #send(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    if (batch.length === 0) return;
+    const thread = this.#started();
+    // Pending writes keep the process alive until they are done; an idle writer does not.
+    thread.ref();
+    thread.postMessage(batch);
   }
 
   #started(): Worker {
@@ -58,7 +68,9 @@ export class LogWriter {
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
     });
     thread.unref();
-    thread.on('message', (reply: LogWriterReply) => this.#settle(thread, reply));
+    thread.on('message', (replies: LogWriterReply[]) => {
+      for (const reply of replies) this.#settle(thread, reply);
+    });
     thread.on('error', (error) => this.#lost(thread, error));
     thread.on('exit', () => this.#lost(thread, new Error('the task-log writer stopped')));
     this.#thread = thread;
@@ -76,7 +88,9 @@ export class LogWriter {
 
   /** The thread is gone: what it had not done fails, and the next write starts a new one. */
   #lost(thread: Worker, error: Error): void {
-    if (this.#thread === thread) this.#thread = undefined;
+    if (this.#thread !== thread) return;
+    this.#thread = undefined;
+    this.#batch = [];
     for (const [id, waiting] of this.#waiting) {
       this.#waiting.delete(id);
       waiting.reject(error);

@@ -3,34 +3,13 @@
 // it needs only the manager's base URL.
 
 import { randomBytes } from 'node:crypto';
+import type { Schema } from '@tablao/api-client';
+import { requestJson, type JsonResponse } from './http-request.ts';
 
-export interface WorkerResponse {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- callers read any field
-  text: string;
-}
+export type WorkerResponse = JsonResponse;
 
-export interface AssignedTask {
-  uuid: string;
-  job: string;
-  name: string;
-  status: string;
-  priority: number;
-  job_priority: number;
-  job_type: string;
-  task_type: string;
-  commands: { name: string; parameters: Record<string, unknown>; total_step_count: number }[];
-  steps_completed: number;
-  steps_total: number;
-}
-
-export interface TaskUpdate {
-  taskStatus?: 'active' | 'completed' | 'failed';
-  activity?: string;
-  log?: string;
-  steps_completed?: number;
-}
+export type AssignedTask = Schema<'AssignedTask'>;
+export type TaskUpdate = Schema<'TaskUpdate'>;
 
 export interface SimulatedWorkerOptions {
   name?: string;
@@ -191,17 +170,6 @@ export class SimulatedWorker {
   }
 }
 
-async function send(baseUrl: string, method: string, path: string, authorization: string | undefined, body?: unknown): Promise<WorkerResponse> {
-  const headers: Record<string, string> = {};
-  if (authorization !== undefined) headers.authorization = authorization;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(baseUrl + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, body: parsed, text };
+function send(baseUrl: string, method: string, path: string, authorization: string | undefined, body?: unknown): Promise<WorkerResponse> {
+  return requestJson(baseUrl + path, method, body, authorization === undefined ? {} : { authorization });
 }

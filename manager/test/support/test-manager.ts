@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import type { ManagerConfig } from '../../src/config/config.ts';
 import { startManager, type RunningManager, type StartOptions } from '../../src/manager.ts';
 import { DEFAULT_VARIABLES } from '../../src/domain/variables.ts';
+import { requestJson, type JsonResponse } from './http-request.ts';
 
 export const POSTGRES_URL = process.env.TABLAO_TEST_POSTGRES_URL ?? '';
 
@@ -20,12 +21,7 @@ export interface TestManager extends RunningManager {
   stop(): Promise<void>;
 }
 
-export interface TestResponse {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read any field
-  text: string;
-}
+export type TestResponse = JsonResponse;
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -47,21 +43,7 @@ export async function startTestManager(kind: DatabaseKind, overrides: Partial<Ma
   return {
     ...manager,
     dataDir,
-    async request(method, path, body, headers = {}) {
-      const response = await fetch(manager.url + path, {
-        method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: response.status, headers: response.headers, body: parsed, text };
-    },
+    request: (method, path, body, headers = {}) => requestJson(manager.url + path, method, body, headers),
     async stop() {
       await manager.close();
       if (schema) {

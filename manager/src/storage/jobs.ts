@@ -67,6 +67,8 @@ const TASK_COLUMNS = {
   updated_at: 'text',
 } as const;
 
+const NEW_TASK_STATUS = 'queued';
+
 /** Stores the job, its tasks and their dependencies in one transaction: all or nothing. */
 export async function insertJob(db: Database, job: NewJob): Promise<void> {
   const { compiled, now } = job;
@@ -93,6 +95,8 @@ export async function insertJob(db: Database, job: NewJob): Promise<void> {
     // Rows are made as they are inserted: a big job's rows are never all held at once.
     await bulkInsert(trx, 'tasks', TASK_COLUMNS, taskRows(job.id, compiled.tasks, now));
     await bulkInsert(trx, 'task_dependencies', { task_id: 'text', depends_on_id: 'text' }, dependencyRows(compiled.tasks));
+    // Counted here rather than by a trigger per row (migration 007).
+    await trx('job_task_counts').insert({ job_id: job.id, status: NEW_TASK_STATUS, n: compiled.tasks.length });
   });
 }
 
@@ -100,7 +104,7 @@ function* taskRows(jobId: string, tasks: CompiledJob['tasks'], now: string): Gen
   let index = 0;
   for (const task of tasks) {
     const stepsTotal = task.commands.reduce((sum, command) => sum + Math.max(1, command.totalStepCount), 0);
-    yield [task.uuid, jobId, ++index, task.name, task.type, task.priority, 'queued', '', JSON.stringify(task.commands), 0, stepsTotal, now, now];
+    yield [task.uuid, jobId, ++index, task.name, task.type, task.priority, NEW_TASK_STATUS, '', JSON.stringify(task.commands), 0, stepsTotal, now, now];
   }
 }
 

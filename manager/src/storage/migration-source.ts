@@ -7,6 +7,7 @@ import * as jobAndTaskLookups from './migrations/003-job-and-task-lookups.ts';
 import * as taskDispatchIndexes from './migrations/004-task-dispatch-indexes.ts';
 import * as jobTaskCounts from './migrations/005-job-task-counts.ts';
 import * as activeTasksByWorker from './migrations/006-active-tasks-by-worker.ts';
+import * as taskCountsAtSubmission from './migrations/007-task-counts-at-submission.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '004-task-dispatch-indexes': taskDispatchIndexes,
   '005-job-task-counts': jobTaskCounts,
   '006-active-tasks-by-worker': activeTasksByWorker,
+  '007-task-counts-at-submission': taskCountsAtSubmission,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -40,7 +40,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('job_task_counts');
 }
 
-const ADD_ONE = `INSERT INTO job_task_counts (job_id, status, n) VALUES (NEW.job_id, NEW.status, 1)
+export const ADD_ONE = `INSERT INTO job_task_counts (job_id, status, n) VALUES (NEW.job_id, NEW.status, 1)
   ON CONFLICT (job_id, status) DO UPDATE SET n = n + 1`;
 const REMOVE_ONE = `UPDATE job_task_counts SET n = n - 1 WHERE job_id = OLD.job_id AND status = OLD.status`;
 

@@ -12,12 +12,16 @@ interface CommandEntry {
 
 export const commands: Record<string, CommandEntry> = {
   start: {
-    summary: 'start the farm on this machine (what is built so far)',
+    summary: 'start the farm on this machine: the manager and one local worker',
     load: () => import('./start-command.ts'),
   },
   manager: {
     summary: 'run the manager: the farm\'s API, storage and scheduling',
     load: () => import('../manager/src/cli/manager-command.ts'),
+  },
+  worker: {
+    summary: 'run a worker: ask the manager for tasks and run them (Blender, FFmpeg, file commands)',
+    load: () => import('../worker/src/cli/worker-command.ts'),
   },
   compile: {
     summary: 'compile a job with a job-type script in the sandbox and print the compiled job',

@@ -16,6 +16,7 @@ import { ManagerClient, type Credentials, type Reply, type WorkerStatus } from '
 import { OutputUploader } from './task/output-uploader.ts';
 import { DEFAULT_REPORTER_OPTIONS, type TaskReporterOptions } from './task/task-reporter.ts';
 import { runTask, type TaskRunServices } from './task/task-runner.ts';
+import { platformName } from './startup/platform-name.ts';
 import { QUEUE_FILE_NAME, UpdateQueue } from './upstream/update-queue.ts';
 import { Upstream } from './upstream/upstream.ts';
 import { WORKER_VERSION } from './version.ts';
@@ -395,8 +396,3 @@ class Worker {
 
 /** A problem the worker cannot solve by waiting: it stops and says why. */
 export class WorkerError extends Error {}
-
-/** The platform as Flamenco names it (Go's GOOS): linux, windows, darwin. */
-export function platformName(platform: NodeJS.Platform): string {
-  return platform === 'win32' ? 'windows' : platform;
-}

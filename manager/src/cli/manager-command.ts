@@ -2,7 +2,13 @@
 
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type ConfigOverrides } from '../config/config.ts';
-import { startManager } from '../manager.ts';
+import { startManager, type RunningManager } from '../manager.ts';
+import type { ManagerConfig } from '../config/config.ts';
+
+export interface ManagerRunHooks {
+  /** Called once the manager listens (`tablao start` starts a local worker here); what it returns runs before the manager stops. */
+  started?(manager: RunningManager, config: ManagerConfig): Promise<() => Promise<void>>;
+}
 
 const HELP = `Usage: tablao manager [options]
 
@@ -18,7 +24,7 @@ Options:
   --database URL    postgres://user@host/db to use PostgreSQL instead of the embedded SQLite
   -h, --help        show this help`;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], hooks: ManagerRunHooks = {}): Promise<number> {
   let overrides: ConfigOverrides;
   try {
     const { values, positionals } = parseArgs({
@@ -73,12 +79,14 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
   process.stdout.write(`Tablao manager is running at ${manager.url}/ (data in ${config.dataDir})\n`);
+  const beforeStop = await hooks.started?.(manager, config);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  await beforeStop?.();
   await manager.close();
   return 0;
 }

@@ -114,6 +114,13 @@ export class ManagerClient {
     );
   }
 
+  /** The manager's variables for workers on `platform` ({blender}, {jobs}, …); no credentials needed. */
+  variables(platform: string, signal?: AbortSignal): Promise<Reply<Schema<'ManagerVariables'>>> {
+    return this.#call(() =>
+      this.#client.GET('/api/v3/configuration/variables/{audience}/{platform}', { params: { path: { audience: 'workers', platform } }, ...this.#init(signal, false) }),
+    );
+  }
+
   #init(signal: AbortSignal | undefined, authenticated = true, timeoutMs = this.#requestTimeoutMs): { headers: Record<string, string>; signal: AbortSignal } {
     const timeout = AbortSignal.timeout(timeoutMs);
     return {

@@ -108,8 +108,19 @@ function* taskRows(jobId: string, tasks: CompiledJob['tasks'], now: string): Gen
   }
 }
 
-function* dependencyRows(tasks: CompiledJob['tasks']): Generator<unknown[]> {
-  for (const task of tasks) for (const dependency of task.dependencies) yield [task.uuid, dependency];
+/**
+ * In the order of the table's key (task, dependency): the indexes then grow at their ends
+ * instead of at random places, which makes a 10,000-dependency job (a video task after every
+ * frame) several times quicker to store.
+ */
+function dependencyRows(tasks: CompiledJob['tasks']): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const task of tasks) for (const dependency of task.dependencies) rows.push([task.uuid, dependency]);
+  return rows.sort(([taskA, depA], [taskB, depB]) => compareText(taskA, taskB) || compareText(depA, depB));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface JobRow {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { compileBenchmarks } from './compile.ts';
 import { dispatchBenchmarks } from './dispatch.ts';
 import { submissionBenchmarks } from './submission.ts';
+import { workerBenchmarks } from './worker.ts';
 import type { BenchRow } from './stats.ts';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['submit-pg', () => submissionBenchmarks('postgres')],
   ['dispatch', () => dispatchBenchmarks('sqlite')],
   ['dispatch-pg', () => dispatchBenchmarks('postgres')],
+  ['worker', workerBenchmarks],
 ];
 
 const only = process.argv.slice(2);

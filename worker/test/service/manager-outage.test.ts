@@ -88,24 +88,32 @@ describe('the worker while the manager is away', function () {
   });
   after(removeDataDirs);
 
-  it('keeps working while the manager restarts; every log line and status update arrives, in order, and the job completes', async () => {
+  /**
+   * Starts a worker whose `sleep` ticks (see tickingSleep), submits `job` and waits until its
+   * first sleep task runs and its first ticks reached the manager.
+   */
+  async function tickingJob(job: ReturnType<typeof echoSleepJob>): Promise<{ ticks: Map<string, string[]>; jobId: string; sleeping: { id: string } }> {
     const ticks = new Map<string, string[]>();
     let currentTask = '';
     worker = await startTestWorker(manager!.url, {
       runners: { ...commandRunners, sleep: tickingSleep(ticks, () => currentTask) },
       extra: { onCommand: (event, taskId) => event === 'start' && (currentTask = taskId) },
     });
-    const jobId = await submit(manager!, echoSleepJob('through an outage', { sleep_duration_seconds: 1, sleep_repeats: 2 }));
+    const jobId = await submit(manager!, job);
+    const sleeping = await waitFor('a sleep task to run', async () => (await tasksOf(manager!, jobId)).find((t) => t.name === 'sleep' && t.status === 'active'));
+    await waitFor('the first ticks to reach the manager', async () => (await taskLog(manager!, sleeping.id)).includes('tick 3\n'));
+    return { ticks, jobId, sleeping };
+  }
 
-    const first = await waitFor('a sleep task to run', async () => (await tasksOf(manager!, jobId)).find((t) => t.name === 'sleep' && t.status === 'active'));
-    await waitFor('the first ticks to reach the manager', async () => (await taskLog(manager!, first.id)).includes('tick 3\n'));
+  it('keeps working while the manager restarts; every log line and status update arrives, in order, and the job completes', async () => {
+    const { ticks, jobId, sleeping: first } = await tickingJob(echoSleepJob('through an outage', { sleep_duration_seconds: 1, sleep_repeats: 2 }));
     const port = await stopManager();
 
     // The task goes on; what it reports waits on disk, its completion included.
     await waitFor('the task to end while the manager is away', () =>
       queuedUpdates(worker!.dataDir).some((row) => row.task_id === first.id && JSON.parse(row.payload).taskStatus === 'completed'),
     );
-    const queuedWhileAway = queuedUpdates(worker.dataDir).length;
+    const queuedWhileAway = queuedUpdates(worker!.dataDir).length;
     assert.ok(queuedWhileAway > 1, `${queuedWhileAway} updates were queued`);
 
     const back = await restartManager(port);
@@ -121,19 +129,11 @@ describe('the worker while the manager is away', function () {
       assert.equal(stored.activity, 'Completed');
       assert.equal(stored.steps_completed, stored.steps_total);
     }
-    assert.equal(queuedUpdates(worker.dataDir).length, 0, 'the queue is empty again');
+    assert.equal(queuedUpdates(worker!.dataDir).length, 0, 'the queue is empty again');
   });
 
   it('sends what it queued before anything newer when the manager is back while the task still runs', async () => {
-    const ticks = new Map<string, string[]>();
-    let currentTask = '';
-    worker = await startTestWorker(manager!.url, {
-      runners: { ...commandRunners, sleep: tickingSleep(ticks, () => currentTask) },
-      extra: { onCommand: (event, taskId) => event === 'start' && (currentTask = taskId) },
-    });
-    const jobId = await submit(manager!, echoSleepJob('back in the middle', { sleep_duration_seconds: 2 }));
-    const sleeping = await waitFor('the sleep task to run', async () => (await tasksOf(manager!, jobId)).find((t) => t.name === 'sleep' && t.status === 'active'));
-    await waitFor('the first ticks to reach the manager', async () => (await taskLog(manager!, sleeping.id)).includes('tick 3\n'));
+    const { ticks, jobId, sleeping } = await tickingJob(echoSleepJob('back in the middle', { sleep_duration_seconds: 2 }));
     const port = await stopManager();
     await waitFor('ticks to be queued', () => queuedUpdates(worker!.dataDir).length >= 5);
 
@@ -145,21 +145,13 @@ describe('the worker while the manager is away', function () {
   });
 
   it('loses nothing when the worker itself restarts before the manager is back', async () => {
-    const ticks = new Map<string, string[]>();
-    let currentTask = '';
-    worker = await startTestWorker(manager!.url, {
-      runners: { ...commandRunners, sleep: tickingSleep(ticks, () => currentTask) },
-      extra: { onCommand: (event, taskId) => event === 'start' && (currentTask = taskId) },
-    });
-    const dataDir = worker.dataDir;
-    const jobId = await submit(manager!, echoSleepJob('through a worker restart', { sleep_duration_seconds: 10 }));
-    const sleeping = await waitFor('the sleep task to run', async () => (await tasksOf(manager!, jobId)).find((t) => t.name === 'sleep' && t.status === 'active'));
-    await waitFor('the first ticks to reach the manager', async () => (await taskLog(manager!, sleeping.id)).includes('tick 3\n'));
+    const { ticks, jobId, sleeping } = await tickingJob(echoSleepJob('through a worker restart', { sleep_duration_seconds: 10 }));
+    const dataDir = worker!.dataDir;
     const port = await stopManager();
     await waitFor('ticks to be queued', () => queuedUpdates(dataDir).length >= 5);
 
     // Stopped while the manager is away: it cannot sign off; its updates stay on disk.
-    await worker.stop();
+    await worker!.stop();
     worker = undefined;
     const written = [...ticks.get(sleeping.id)!];
     const queued = queuedUpdates(dataDir);

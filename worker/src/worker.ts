@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CommandEnvironment, CommandRunner } from './commands/command.ts';
 import type { WorkerConfig } from './config/worker-config.ts';
-import { credentialsFile, loadCredentials, newSecret, saveCredentials } from './config/credentials.ts';
+import { CredentialsError, credentialsFile, loadCredentials, newSecret, saveCredentials } from './config/credentials.ts';
 import { Backoff, NO_TASK_BACKOFF, UNREACHABLE_BACKOFF, type BackoffPolicy } from './loop/backoff.ts';
 import { actionForStatus, afterStateQuestion, afterTaskRequest, statusForAction } from './loop/decisions.ts';
 import { pause } from './loop/pause.ts';
@@ -81,7 +81,11 @@ export interface RunningWorker {
 /** Opens the worker's data folder and starts it; it signs on and works in the background. */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config } = options;
-  await mkdir(config.dataDir, { recursive: true });
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+  } catch (error) {
+    throw new WorkerError(`the data folder ${config.dataDir} cannot be made (${(error as Error).message}); choose a writable one with --data-dir`, { cause: error });
+  }
   const queue = UpdateQueue.open(join(config.dataDir, QUEUE_FILE_NAME));
   let credentials;
   try {
@@ -180,8 +184,9 @@ class Worker {
         next = await this.#follow(next.status);
       }
     } catch (error) {
-      this.stop(error instanceof WorkerError ? error.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`, 1);
-      if (!(error instanceof WorkerError)) this.#log.error({ err: error }, 'the worker stops after an unexpected error');
+      const explained = error instanceof WorkerError || error instanceof CredentialsError;
+      this.stop(explained ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`, 1);
+      if (!explained) this.#log.error({ err: error }, 'the worker stops after an unexpected error');
     } finally {
       await this.#shutDown();
     }

@@ -8,7 +8,7 @@ import { loadWorkerConfig, WorkerConfigError, type WorkerConfig, type WorkerConf
 import { ManagerClient } from '../manager/manager-client.ts';
 import { findWorkerSoftware } from '../startup/software.ts';
 import { UpdateQueueError } from '../upstream/update-queue.ts';
-import { startWorker, type RunningWorker, type StartWorkerOptions } from '../worker.ts';
+import { startWorker, WorkerError, type RunningWorker, type StartWorkerOptions } from '../worker.ts';
 
 const HELP = `Usage: tablao worker [options]
 
@@ -101,7 +101,7 @@ export async function launchWorker(overrides: WorkerConfigOverrides, extra: Part
   try {
     return await startWorker({ config, commandRunners, environment: software.environment, ...extra });
   } catch (error) {
-    if (error instanceof UpdateQueueError || error instanceof CredentialsError) {
+    if (error instanceof UpdateQueueError || error instanceof CredentialsError || error instanceof WorkerError) {
       process.stderr.write(`tablao worker: ${error.message}\n`);
       return 1;
     }

@@ -60,6 +60,21 @@ describe('tablao worker', function () {
     assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 
+  it('says what to do when its data folder cannot be used or its credentials are damaged', async () => {
+    const dataDir = await newDataDir();
+    const aFile = join(dataDir, 'a-file');
+    await writeFile(aFile, 'not a folder');
+    const unusable = await tablao('worker', '--data-dir', join(aFile, 'data'));
+    assert.equal(unusable.code, 1);
+    assert.match(unusable.stderr, /cannot write the configuration file .*; choose a writable folder with --data-dir/);
+
+    await writeFile(join(dataDir, 'tablao-worker-credentials.yaml'), 'nothing useful: here\n');
+    const damaged = await tablao('worker', '--data-dir', dataDir, '--manager', manager.url);
+    assert.equal(damaged.code, 1);
+    assert.match(damaged.stderr, /does not hold a worker_id and worker_secret; delete it and the worker registers again/);
+    for (const result of [unusable, damaged]) assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
   it('says which manager, Blender and FFmpeg it uses; on SIGTERM it stops its task, hands it back, signs off and exits 0', async () => {
     const dataDir = await newDataDir();
     const child = spawn(process.execPath, [TABLAO, 'worker', '--manager', manager.url, '--data-dir', dataDir, '--name', 'cli-worker'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,6 +8,7 @@ import * as taskDispatchIndexes from './migrations/004-task-dispatch-indexes.ts'
 import * as jobTaskCounts from './migrations/005-job-task-counts.ts';
 import * as activeTasksByWorker from './migrations/006-active-tasks-by-worker.ts';
 import * as taskCountsAtSubmission from './migrations/007-task-counts-at-submission.ts';
+import * as fewerTaskIndexes from './migrations/008-fewer-task-indexes.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '005-job-task-counts': jobTaskCounts,
   '006-active-tasks-by-worker': activeTasksByWorker,
   '007-task-counts-at-submission': taskCountsAtSubmission,
+  '008-fewer-task-indexes': fewerTaskIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -130,6 +130,7 @@ class Worker {
   readonly #stopping = new AbortController();
   /** Aborted when the grace period at shutdown is over: updates still under way go to the queue. */
   readonly #updatesCutOff = new AbortController();
+  #graceTimer: NodeJS.Timeout | undefined;
   #credentials: Credentials | undefined;
   #signedOn = false;
   #managerAway = false;
@@ -170,6 +171,8 @@ class Worker {
     if (this.#stopping.signal.aborted) return;
     this.#exit = { code, reason };
     this.#stopping.abort();
+    // From now on, an update that waits for a silent manager waits at most the grace period, then goes to the queue.
+    this.#graceTimer = setTimeout(() => this.#updatesCutOff.abort(), this.#timing.shutdownGraceMs);
   }
 
   async run(): Promise<WorkerExit> {
@@ -380,24 +383,25 @@ class Worker {
   /** Sends what is left (within the grace period), signs off and closes the data folder. */
   async #shutDown(): Promise<void> {
     this.stop(this.#exit.reason, this.#exit.code);
-    const grace = AbortSignal.timeout(this.#timing.shutdownGraceMs);
-    const cutOff = () => this.#updatesCutOff.abort();
-    grace.addEventListener('abort', cutOff, { once: true });
     try {
       await this.#uploader.close();
       if (!(await this.#upstream.flush())) this.#log.warn({ queued: this.#upstream.queued }, 'task updates stay queued on disk; they are sent when the worker starts again');
-      if (this.#signedOn && !grace.aborted) {
-        const reply = await this.#client.signOff(grace);
+      if (this.#signedOn) {
+        // Signing off hands the task back at once; it gets a moment of its own even when sending updates took the whole grace period.
+        const reply = await this.#client.signOff(AbortSignal.timeout(Math.min(this.#timing.shutdownGraceMs, SIGN_OFF_TIMEOUT_MS)));
         if (reply.reachable && reply.status === 204) this.#log.info('signed off');
         else this.#log.warn({ reason: reply.message }, 'could not sign off; the manager hands the task back when it notices the worker is gone');
       }
     } finally {
-      grace.removeEventListener('abort', cutOff);
+      clearTimeout(this.#graceTimer);
       await this.#upstream.close();
       this.#queue.close();
     }
   }
 }
+
+/** The longest a sign-off at shutdown may take. */
+const SIGN_OFF_TIMEOUT_MS = 5_000;
 
 /** A problem the worker cannot solve by waiting: it stops and says why. */
 export class WorkerError extends Error {}

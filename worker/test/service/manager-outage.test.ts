@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { CommandRunner } from '../../src/commands/command.ts';
 import { commandRunners } from '../../src/commands/index.ts';
 import { QUEUE_FILE_NAME } from '../../src/upstream/update-queue.ts';
+import { startBlackHoleProxy } from '../support/black-hole-proxy.ts';
 import {
   echoSleepJob,
   jobStatus,
@@ -142,6 +143,38 @@ describe('the worker while the manager is away', function () {
     const written = ticks.get(sleeping.id)!;
     const arrived = logLines(await taskLog(back, sleeping.id)).filter((line) => line.startsWith('tick '));
     assert.deepEqual(arrived, written, 'every line arrived once, in order');
+  });
+
+  it('stops within its grace period when the manager hangs, keeping what it could not send', async () => {
+    const proxy = await startBlackHoleProxy(manager!.url);
+    try {
+      let ticking = true;
+      const stuck = await startTestWorker(proxy.url, {
+        runners: {
+          ...commandRunners,
+          sleep: async (context) => {
+            for (let i = 0; ticking && !context.signal.aborted; i++) {
+              context.log(`tick ${i}`);
+              await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+            }
+          },
+        },
+        timing: { shutdownGraceMs: 300, requestTimeoutMs: 60_000 },
+      });
+      const jobId = await submit(manager!, echoSleepJob('into a black hole'));
+      const sleeping = await waitFor('the sleep task to run', async () => (await tasksOf(manager!, jobId)).find((t) => t.name === 'sleep' && t.status === 'active'));
+      await waitFor('the first ticks to reach the manager', async () => (await taskLog(manager!, sleeping.id)).includes('tick 3\n'));
+      proxy.swallow();
+      // Requests now hang (for a minute, by this worker's request timeout); stopping must not wait for them.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ticking = false;
+      const exit = await stuck.stop();
+      assert.equal(exit.code, 0);
+      const queued = queuedUpdates(stuck.dataDir).map((row) => JSON.parse(row.payload).log ?? '').join('');
+      assert.match(queued, /The worker is stopping; the task goes back to the queue\./);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('loses nothing when the worker itself restarts before the manager is back', async () => {

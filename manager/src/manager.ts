@@ -57,7 +57,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
     platform,
     version: TABLAO_VERSION,
     events,
-    taskLogs: new TaskLogStore(config.dataDir, events),
+    taskLogs: new TaskLogStore(config.dataDir, events, (error) => log.warn({ err: error }, 'a line of the manager could not be written to a task log')),
     stateMachine: DEFAULT_STATE_MACHINE_OPTIONS,
     metrics: new ManagerMetrics(db),
   };

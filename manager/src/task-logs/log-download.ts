@@ -22,6 +22,7 @@ export function taskLogDownload(taskLogs: TaskLogStore) {
     const [, prefix, jobId, taskId] = match as unknown as [string, string, string, string];
     if (!jobId.startsWith(prefix)) throw new HttpError(404, `there is no log at ${ctx.path}; ask GET /api/v3/tasks/{task_id}/log for its URL`);
     const file = taskLogs.file(jobId, taskId);
+    await taskLogs.written(jobId, taskId);
     let size: number;
     try {
       size = (await stat(file)).size;

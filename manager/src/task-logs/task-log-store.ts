@@ -1,6 +1,8 @@
 // Task logs as plain files in the data folder: <data>/job-logs/<job id prefix>/<job id>/task-<task id>.txt.
 // Appends are written by the log writer's thread in the order they were made, so lines from one
 // task keep their order; each append is published as a `task-log` event once it is on disk.
+// The manager's own lines (task assigned, status changed) are written without holding up the
+// request that made them; reads of a log wait for the writes made to it before they were asked.
 // Reads take only the part asked for.
 
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -23,16 +25,23 @@ export interface LogChunk {
   text: string;
 }
 
+/** Logs with writes under way beyond which the manager's own lines wait for theirs. */
+const MAX_UNWRITTEN_LOGS = 10_000;
+
 export class OffsetPastEndError extends Error {}
 
 export class TaskLogStore {
   readonly #root: string;
   readonly #events: EventBus | undefined;
   readonly #writer = new LogWriter();
+  readonly #onBackgroundError: (error: Error) => void;
+  /** File → its latest write not done yet. */
+  readonly #unwritten = new Map<string, Promise<void>>();
 
-  constructor(dataDir: string, events?: EventBus) {
+  constructor(dataDir: string, events?: EventBus, onBackgroundError: (error: Error) => void = () => undefined) {
     this.#root = join(dataDir, 'job-logs');
     this.#events = events;
+    this.#onBackgroundError = onBackgroundError;
   }
 
   jobDir(jobId: string): string {
@@ -45,21 +54,42 @@ export class TaskLogStore {
     return join(this.jobDir(jobId), `task-${taskId}.txt`);
   }
 
-  /** Appends text (one or more lines) to the task's log. */
+  /** Appends text (one or more lines) to the task's log; done when it is written. */
   async append(jobId: string, taskId: string, text: string): Promise<void> {
     if (text === '') return;
+    const file = this.file(jobId, taskId);
     const content = text.endsWith('\n') ? text : text + '\n';
-    await this.#writer.append(this.file(jobId, taskId), this.jobDir(jobId), content);
+    const written = this.#writer.append(file, this.jobDir(jobId), content);
+    this.#unwritten.set(file, written);
+    try {
+      await written;
+    } finally {
+      if (this.#unwritten.get(file) === written) this.#unwritten.delete(file);
+    }
     this.#events?.publish({ type: 'task-log', data: { task_id: taskId, log: content } });
   }
 
-  /** Appends lines written by the manager itself, each with a timestamp. */
+  /**
+   * Appends lines written by the manager itself, each with a timestamp, in the background: a
+   * failure goes to the error handler. Waits only when the writer has fallen far behind.
+   */
   appendManagerLines(jobId: string, taskId: string, lines: string[], now: string): Promise<void> {
-    return this.append(jobId, taskId, lines.map((line) => `${now} ${line}`).join('\n'));
+    const written = this.append(jobId, taskId, lines.map((line) => `${now} ${line}`).join('\n')).catch((error: Error) => this.#onBackgroundError(error));
+    return this.#unwritten.size > MAX_UNWRITTEN_LOGS ? written : Promise.resolve();
+  }
+
+  /** Waits for the writes made to the task's log so far (they may fail: that is their writer's business). */
+  async written(jobId: string, taskId: string): Promise<void> {
+    await this.#written(this.file(jobId, taskId));
+  }
+
+  async #written(file: string): Promise<void> {
+    await this.#unwritten.get(file)?.catch(() => undefined);
   }
 
   /** The log's size in bytes; 0 when there is none yet. */
   async size(jobId: string, taskId: string): Promise<number> {
+    await this.#written(this.file(jobId, taskId));
     try {
       return (await stat(this.file(jobId, taskId))).size;
     } catch {
@@ -69,6 +99,7 @@ export class TaskLogStore {
 
   /** Up to `limit` bytes from `offset`; empty past the end or when there is no log. */
   async read(jobId: string, taskId: string, offset: number, limit: number): Promise<Buffer> {
+    await this.#written(this.file(jobId, taskId));
     let handle;
     try {
       handle = await open(this.file(jobId, taskId), 'r');
@@ -117,6 +148,7 @@ export class TaskLogStore {
 
   /** Runs `read` on the open log file, or answers `none` when there is no log. */
   async #withFile<T>(jobId: string, taskId: string, none: T, read: (handle: FileHandle) => Promise<T>): Promise<T> {
+    await this.#written(this.file(jobId, taskId));
     let handle: FileHandle;
     try {
       handle = await open(this.file(jobId, taskId), 'r');

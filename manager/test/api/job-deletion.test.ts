@@ -86,6 +86,7 @@ onEachDatabase('job deletion', (manager) => {
     const canceledTask = await m.request('POST', `/api/v3/tasks/${tasks[2].id}/setstatus`, { status: 'canceled', reason: 'not needed' });
     assert.equal(canceledTask.status, 204, canceledTask.text);
     await cancel(m, jobId);
+    await m.services.taskLogs.written(jobId, tasks[2].id);
     const logDir = join(m.dataDir, 'job-logs', jobId.slice(0, 4), jobId);
     assert.ok(existsSync(join(logDir, `task-${tasks[2].id}.txt`)), 'the canceled task has a log');
     const imageDir = join(m.dataDir, 'last-rendered', jobId);

@@ -19,6 +19,7 @@ async function jobStatus(manager: TestManager, id: string): Promise<string> {
 }
 
 async function taskLog(manager: TestManager, jobId: string, taskId: string): Promise<string> {
+  await manager.services.taskLogs.written(jobId, taskId);
   try {
     return await readFile(join(manager.dataDir, 'job-logs', jobId.slice(0, 4), jobId, `task-${taskId}.txt`), 'utf8');
   } catch {

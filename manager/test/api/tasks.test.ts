@@ -83,6 +83,8 @@ onEachDatabase('task status changes by people', (manager) => {
     assert.equal(task.body.status, 'canceled');
     assert.equal(task.body.activity, 'frame not needed');
     assert.deepEqual(await statuses(manager(), jobId), { job: 'queued', tasks: ['queued', 'queued', 'canceled'] }, 'the job goes on');
+    // The manager writes its own lines in the background; the file is read here as a person would, so wait for them.
+    await manager().services.taskLogs.written(jobId, taskIds[2]);
     const log = await readFile(join(manager().dataDir, 'job-logs', jobId.slice(0, 4), jobId, `task-${taskIds[2]}.txt`), 'utf8');
     assert.match(log, /Status changed from queued to canceled\./);
   });

@@ -65,10 +65,19 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   const sleepScheduler = new SleepScheduler(services);
   const timeoutChecker = new TimeoutChecker(services, options.timeoutChecks);
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host || undefined, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.port, config.host || undefined, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (error) {
+    // Nothing may be left running (the database pool's timers would keep the process alive).
+    compiler.dispose();
+    await checkpointer?.stop();
+    await db.destroy();
+    throw error;
+  }
   sleepScheduler.start();
   timeoutChecker.start();
   const address = server.address();

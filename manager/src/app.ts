@@ -8,6 +8,7 @@ import type { ManagerServices } from './handlers/context.ts';
 import { apiDocument } from './http/api-document.ts';
 import { errorMiddleware } from './http/error-middleware.ts';
 import { buildApiRouter } from './http/router.ts';
+import { studioFiles } from './http/studio-files.ts';
 import { swaggerUi } from './http/swagger-ui.ts';
 import { lastRenderedFiles } from './last-rendered/image-files.ts';
 import { LastRenderedStore } from './last-rendered/last-rendered-store.ts';
@@ -29,9 +30,7 @@ export function createApp(services: ManagerServices): Koa {
   app.use(taskLogDownload(services.taskLogs));
   app.use(lastRenderedFiles(new LastRenderedStore(services.config.dataDir)));
   app.use(async (ctx, next) => {
-    // Until the studio is served here, the front page is the API's documentation.
-    if (ctx.path === '/' && ctx.method === 'GET') ctx.redirect('/api/v3/swagger-ui/');
-    else if (ctx.path === '/api/v3/openapi.json') ctx.body = document;
+    if (ctx.path === '/api/v3/openapi.json') ctx.body = document;
     else if (ctx.path === '/api/v3/openapi.yaml') {
       ctx.type = 'application/yaml';
       ctx.body = stringify(document);
@@ -40,5 +39,6 @@ export function createApp(services: ManagerServices): Koa {
   const router = buildApiRouter({ document, handlers: allHandlers(services) });
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(studioFiles());
   return app;
 }

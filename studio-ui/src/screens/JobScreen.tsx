@@ -1,0 +1,292 @@
+// One job: its settings and metadata, a grid of its tasks coloured by status, the task table,
+// the dependency graph, the last-rendered image, the job type version it used, and actions.
+
+import { createMemo, createResource, createSignal, For, onCleanup, Show, type JSX, createEffect } from 'solid-js';
+import { api, messageOf, ok, settled, type Schema } from '../api/client.ts';
+import { connectEvents, onEvent, reconnects } from '../api/event-stream.ts';
+import { confirmAction } from '../components/confirm.tsx';
+import { DependencyGraph } from '../components/DependencyGraph.tsx';
+import { notify } from '../components/notices.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { actionAllowed, priorityEditable, progressPercent, REQUESTED_STATUS, type JobAction } from '../logic/job-actions.ts';
+import { Link, navigate } from '../router.tsx';
+import { shortTime } from './JobsScreen.tsx';
+
+type Task = Schema<'TaskSummary'>;
+type Tab = 'tasks' | 'graph' | 'settings';
+
+export function JobScreen(props: { jobId: string }): JSX.Element {
+  createEffect(() => connectEvents({ jobId: props.jobId }));
+  const [job, { mutate: setJob, refetch: refetchJob }] = createResource(
+    () => [props.jobId, reconnects()] as const,
+    ([id]) => ok(api.GET('/api/v3/jobs/{job_id}', { params: { path: { job_id: id } } })),
+  );
+  const [tasks, { mutate: setTasks, refetch: refetchTasks }] = createResource(
+    () => [props.jobId, reconnects()] as const,
+    async ([id]) => (await ok(api.GET('/api/v3/jobs/{job_id}/tasks', { params: { path: { job_id: id } } }))).tasks,
+  );
+  const [lastRendered, { refetch: refetchImage }] = createResource(
+    () => props.jobId,
+    async (id) => {
+      const result = await api.GET('/api/v3/jobs/{job_id}/last-rendered', { params: { path: { job_id: id } } });
+      return result.response.status === 200 ? result.data : undefined;
+    },
+  );
+  const [typeVersion] = createResource(
+    () => { const current = settled(job); return current && { type: current.type, etag: current.type_etag }; },
+    async ({ type, etag }) => {
+      const versions = await api.GET('/api/v3/jobs/type/{typeName}/versions', { params: { path: { typeName: type }, query: { limit: 200 } } });
+      const match = versions.data?.versions.find((v) => v.etag === etag);
+      return match ? `version ${match.version}` : etag ? `etag ${etag.slice(0, 10)}…` : 'not recorded';
+    },
+  );
+  const [tab, setTab] = createSignal<Tab>('tasks');
+  const [graph] = createResource(
+    () => tab() === 'graph' && props.jobId,
+    (id) => ok(api.GET('/api/v3/jobs/{job_id}/graph', { params: { path: { job_id: id as string } } })),
+  );
+
+  const stops = [
+    onEvent('job', (event) => {
+      if (event.id !== props.jobId) return;
+      if (event.was_deleted) {
+        notify('This job was deleted.');
+        navigate('/jobs');
+        return;
+      }
+      const current = settled(job);
+      if (current) setJob({ ...current, status: event.status, priority: event.priority, updated: event.updated, steps_completed: event.steps_completed, steps_total: event.steps_total });
+      if (event.refresh_tasks) void refetchTasks();
+    }),
+    onEvent('task', (event) => {
+      if (event.job_id !== props.jobId) return;
+      const list = settled(tasks);
+      if (!list) return;
+      const index = list.findIndex((task) => task.id === event.id);
+      if (index === -1) return void refetchTasks();
+      const next = [...list];
+      next[index] = {
+        ...list[index]!,
+        status: event.status,
+        updated: event.updated,
+        steps_completed: event.steps_completed,
+        steps_total: event.steps_total,
+        ...(event.worker ? { worker: { id: event.worker.uuid, name: event.worker.name, address: '' } } : {}),
+      };
+      setTasks(next);
+    }),
+    onEvent('last-rendered', (event) => {
+      if (event.job_id === props.jobId) void refetchImage();
+    }),
+  ];
+  onCleanup(() => stops.forEach((stop) => stop()));
+
+  const counts = createMemo(() => {
+    const byStatus = new Map<string, number>();
+    for (const task of tasks() ?? []) byStatus.set(task.status, (byStatus.get(task.status) ?? 0) + 1);
+    return [...byStatus].sort();
+  });
+
+  async function act(action: JobAction): Promise<void> {
+    const current = settled(job);
+    if (!current) return;
+    if (action === 'delete' || action === 'cancel') {
+      const yes = await confirmAction(
+        action === 'delete' ? `Delete "${current.name}"?` : `Cancel "${current.name}"?`,
+        action === 'delete' ? 'Its tasks, logs and last-rendered images are removed for good.' : 'Running tasks are stopped. The job can be requeued later.',
+        action === 'delete' ? 'Delete' : 'Cancel job',
+      );
+      if (!yes) return;
+    }
+    try {
+      if (action === 'delete') {
+        await ok(api.DELETE('/api/v3/jobs/{job_id}', { params: { path: { job_id: current.id } } }));
+        notify(`"${current.name}" deleted.`);
+        navigate('/jobs');
+      } else {
+        await ok(api.POST('/api/v3/jobs/{job_id}/setstatus', { params: { path: { job_id: current.id } }, body: { status: REQUESTED_STATUS[action], reason: `${action} from the studio` } }));
+        notify(`${action} requested.`);
+        void refetchJob();
+      }
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  async function changePriority(value: string): Promise<void> {
+    const priority = Number(value);
+    if (!Number.isInteger(priority) || priority < 0 || priority > 100) return notify('A priority is a whole number from 0 to 100.', 'error');
+    try {
+      await ok(api.POST('/api/v3/jobs/{job_id}/setpriority', { params: { path: { job_id: props.jobId } }, body: { priority } }));
+      notify(`Priority set to ${priority}.`);
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  return (
+    <section>
+      <p>
+        <Link href="/jobs">← Jobs</Link>
+      </p>
+      <Show when={job.error}>
+        <p class="error" role="alert">
+          This job could not be loaded: {messageOf(job.error)}
+        </p>
+      </Show>
+      <Show when={!job.error && job()}>
+        {(current) => (
+          <>
+            <div class="row">
+              <h1 data-testid="job-name">{current().name}</h1>
+              <StatusBadge status={current().status} />
+            </div>
+            <div class="toolbar" role="toolbar" aria-label="Job actions">
+              <button type="button" disabled={!actionAllowed('pause', current().status)} onClick={() => void act('pause')}>Pause</button>
+              <button type="button" disabled={!actionAllowed('requeue', current().status)} onClick={() => void act('requeue')}>Requeue</button>
+              <button type="button" disabled={!actionAllowed('cancel', current().status)} onClick={() => void act('cancel')}>Cancel…</button>
+              <button type="button" class="danger" disabled={!actionAllowed('delete', current().status)} onClick={() => void act('delete')}>Delete…</button>
+              <label>
+                Priority{' '}
+                <input type="number" min="0" max="100" value={current().priority} disabled={!priorityEditable(current().status)} onChange={(e) => void changePriority(e.currentTarget.value)} style={{ width: '5em' }} />
+              </label>
+            </div>
+            <dl class="facts">
+              <dt>Progress</dt>
+              <dd>
+                <progress max="100" value={progressPercent(current().steps_completed, current().steps_total)} /> {current().steps_completed} of {current().steps_total} steps
+              </dd>
+              <dt>Type</dt>
+              <dd>
+                <Link href={`/job-types/${encodeURIComponent(current().type)}`}>{current().type}</Link> ({typeVersion() ?? '…'})
+              </dd>
+              <dt>Submitted</dt>
+              <dd>{shortTime(current().created)} {current().metadata?.['user.name'] ? `by ${current().metadata!['user.name']}` : ''}</dd>
+              <dt>Activity</dt>
+              <dd>{current().activity || '—'}</dd>
+            </dl>
+            <div class="job-layout">
+              <div>
+                <h2>Tasks</h2>
+                <p class="muted" data-testid="task-counts">
+                  {counts().map(([status, count]) => `${count} ${status}`).join(' · ') || 'no tasks'}
+                </p>
+                <div class="task-grid" role="list" aria-label="Tasks by status" data-testid="task-grid">
+                  <For each={tasks()}>
+                    {(task) => (
+                      <Link href={`/tasks/${task.id}`} class={`cell status-bg-${task.status}`} title={`${task.name}: ${task.status}`}>
+                        <span class="visually-hidden">{`${task.name}: ${task.status}`}</span>
+                      </Link>
+                    )}
+                  </For>
+                </div>
+              </div>
+              <Show when={lastRendered()}>
+                {(image) => (
+                  <figure class="last-rendered">
+                    <img src={`${image().base}/${image().suffixes.find((s) => s.includes('small')) ?? image().suffixes[0]}?${Date.now()}`} alt="The job's last-rendered frame" />
+                    <figcaption>Last rendered</figcaption>
+                  </figure>
+                )}
+              </Show>
+            </div>
+            <div class="tabs" role="tablist">
+              <For each={['tasks', 'graph', 'settings'] as Tab[]}>
+                {(name) => (
+                  <button type="button" role="tab" aria-selected={tab() === name} onClick={() => setTab(name)}>
+                    {name === 'tasks' ? 'Task table' : name === 'graph' ? 'Dependency graph' : 'Settings and metadata'}
+                  </button>
+                )}
+              </For>
+            </div>
+            <Show when={tab() === 'tasks'}>
+              <TaskTable tasks={tasks() ?? []} />
+            </Show>
+            <Show when={tab() === 'graph'}>
+              <Show when={graph()} fallback={<p class="muted">{graph.error ? messageOf(graph.error) : 'Loading the graph…'}</p>}>
+                {(g) => (
+                  <DependencyGraph
+                    tasks={g().nodes.map((n) => ({ id: n.id, index: n.index_in_job, name: n.name, type: n.task_type, status: tasks()?.find((t) => t.id === n.id)?.status ?? n.status }))}
+                    edges={g().edges}
+                    onSelect={(id) => navigate(`/tasks/${id}`)}
+                  />
+                )}
+              </Show>
+            </Show>
+            <Show when={tab() === 'settings'}>
+              <h3>Settings</h3>
+              <KeyValues values={current().settings ?? {}} />
+              <h3>Metadata</h3>
+              <KeyValues values={current().metadata ?? {}} />
+              <p class="muted">The compile log of a stored job is not offered by the manager's API; a dry-run of the job type shows it.</p>
+            </Show>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function KeyValues(props: { values: Record<string, unknown> }): JSX.Element {
+  return (
+    <Show when={Object.keys(props.values).length > 0} fallback={<p class="muted">None.</p>}>
+      <dl class="facts">
+        <For each={Object.entries(props.values)}>
+          {([key, value]) => (
+            <>
+              <dt>{key}</dt>
+              <dd>
+                <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
+              </dd>
+            </>
+          )}
+        </For>
+      </dl>
+    </Show>
+  );
+}
+
+function TaskTable(props: { tasks: Task[] }): JSX.Element {
+  const SHOWN = 1000;
+  return (
+    <div class="table-wrap">
+      <table class="tasks" data-testid="job-tasks">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Type</th>
+            <th scope="col">Worker</th>
+            <th scope="col">Steps</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.tasks.slice(0, SHOWN)}>
+            {(task) => (
+              <tr>
+                <td>{task.index_in_job + 1}</td>
+                <td>
+                  <Link href={`/tasks/${task.id}`}>{task.name}</Link>
+                </td>
+                <td>
+                  <StatusBadge status={task.status} />
+                </td>
+                <td>{task.task_type}</td>
+                <td>{task.worker?.name ?? ''}</td>
+                <td>
+                  {task.steps_completed}/{task.steps_total}
+                </td>
+                <td>{shortTime(task.updated)}</td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+      <Show when={props.tasks.length > SHOWN}>
+        <p class="muted">The first {SHOWN} of {props.tasks.length} tasks are listed; the grid above shows them all.</p>
+      </Show>
+    </div>
+  );
+}

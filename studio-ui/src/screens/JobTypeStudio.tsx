@@ -1,0 +1,677 @@
+// The job-type studio: the script in Monaco on the left; on the right a dry-run (a form made
+// from JOB_TYPE.settings, Run with Ctrl+Enter, the compiled tasks as a table and a graph, the
+// compile log), the version history with diffs and rollback, and the saved test cases.
+// Unsaved edits can be dry-run and tested; Ctrl+S saves a new version.
+
+import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
+import { api, ApiError, messageOf, ok, type Schema } from '../api/client.ts';
+import { onEvent } from '../api/event-stream.ts';
+import { CompiledTaskTable } from '../components/CompiledTaskTable.tsx';
+import { CompileLog } from '../components/CompileLog.tsx';
+import { confirmAction } from '../components/confirm.tsx';
+import { DependencyGraph } from '../components/DependencyGraph.tsx';
+import { DiffView } from '../components/DiffView.tsx';
+import { notify } from '../components/notices.tsx';
+import type { JobTypeEditor } from '../editor/monaco.ts';
+import { NEW_JOB_TYPE_TEMPLATE } from '../editor/new-job-type-template.ts';
+import { readJobType, type JobTypeDescription } from '../editor/read-job-type.ts';
+import { outcomeText, submitterPlatform, type CompiledJob, type CompileError } from '../logic/compiled-job.ts';
+import { markerOf } from '../logic/compile-markers.ts';
+import { graphOfCompiledTasks } from '../logic/graph-layout.ts';
+import { splitLines } from '../logic/line-diff.ts';
+import { formFields, initialValues, settingsFromForm, valuesFromSettings, type FormValues, type SettingField, type SettingProblem } from '../logic/settings-form.ts';
+import { Link, navigate } from '../router.tsx';
+import { isDark, theme } from '../theme.ts';
+import { shortTime } from './JobsScreen.tsx';
+
+type SubmittedJob = Schema<'SubmittedJob'>;
+type Panel = 'dry-run' | 'versions' | 'tests';
+type ResultTab = 'tasks' | 'graph' | 'log';
+
+interface DryRunResult {
+  job: SubmittedJob;
+  now: string;
+  /** The script the result came from, to tell when it is out of date. */
+  source: string;
+  compiled?: CompiledJob;
+  error?: CompileError;
+}
+
+interface Loaded {
+  source: string;
+  origin: Schema<'JobTypeOrigin'> | 'new';
+  editable: boolean;
+  version?: number;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+
+export default function JobTypeStudio(props: { name?: string; from?: string }): JSX.Element {
+  // The type's name: fixed once it exists; typed in for a new one.
+  const [name, setName] = createSignal(props.name ?? (props.from ? `${props.from}-copy` : ''));
+  const [exists, setExists] = createSignal(props.name !== undefined);
+  const [loaded] = createResource<Loaded, string>(
+    () => props.name ?? `new:${props.from ?? ''}`,
+    async () => {
+      if (props.name !== undefined) {
+        const found = await ok(api.GET('/api/v3/jobs/type/{typeName}/source', { params: { path: { typeName: props.name } } }));
+        return { source: found.source, origin: found.origin, editable: found.editable, ...(found.version ? { version: found.version } : {}) };
+      }
+      if (props.from) {
+        const base = await ok(api.GET('/api/v3/jobs/type/{typeName}/source', { params: { path: { typeName: props.from } } }));
+        return { source: base.source, origin: 'new', editable: true };
+      }
+      return { source: NEW_JOB_TYPE_TEMPLATE, origin: 'new', editable: true };
+    },
+  );
+  const [source, setSource] = createSignal('');
+  const [savedSource, setSavedSource] = createSignal<string | undefined>();
+  const [version, setVersion] = createSignal<number>();
+  const [editable, setEditable] = createSignal(true);
+  const [origin, setOrigin] = createSignal<Loaded['origin']>('new');
+  const dirty = createMemo(() => savedSource() === undefined || source() !== savedSource());
+  const [panel, setPanel] = createSignal<Panel>('dry-run');
+  const [editorState, setEditorState] = createSignal<'loading' | 'ready' | string>('loading');
+  const [saveMessage, setSaveMessage] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  let editor: JobTypeEditor | undefined;
+  let editorHost: HTMLDivElement | undefined;
+
+  createEffect(
+    on(loaded, (value) => {
+      if (!value) return;
+      setSource(value.source);
+      setSavedSource(value.origin === 'new' ? undefined : value.source);
+      setVersion(value.version);
+      setEditable(value.editable);
+      setOrigin(value.origin);
+      editor?.setValue(value.source);
+      editor?.setReadOnly(!value.editable);
+    }),
+  );
+
+  onMount(async () => {
+    try {
+      const { createJobTypeEditor } = await import('../editor/monaco.ts');
+      if (!editorHost) return;
+      editor = createJobTypeEditor(editorHost, {
+        value: source(),
+        fileName: `${name() || 'new-job-type'}.js`,
+        readOnly: !editable(),
+        dark: isDark(),
+        onChange: (value) => setSource(value),
+        onRun: () => void runDryRun(),
+        onSave: () => void save(),
+      });
+      setEditorState('ready');
+    } catch (error) {
+      setEditorState(`The editor could not be loaded (${messageOf(error)}). Reload the page; if that does not help, rebuild the studio with \`npm run build:studio\`.`);
+    }
+  });
+  createEffect(on(theme, () => editor?.setDark(isDark()), { defer: true }));
+  onCleanup(() => editor?.dispose());
+
+  // Ctrl+Enter and Ctrl+S outside the editor too (inside it, Monaco's own commands take them).
+  const onKey = (event: KeyboardEvent) => {
+    if (event.defaultPrevented || !(event.ctrlKey || event.metaKey)) return;
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      void runDryRun();
+    } else if (event.key === 's' || event.key === 'S') {
+      event.preventDefault();
+      void save();
+    }
+  };
+  window.addEventListener('keydown', onKey);
+  onCleanup(() => window.removeEventListener('keydown', onKey));
+
+  // JOB_TYPE of the script as it is now (unsaved edits included), for the form.
+  const [readSource, setReadSource] = createSignal('');
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(() => {
+    const text = source();
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => setReadSource(text), readSource() === '' ? 0 : 400);
+  });
+  onCleanup(() => clearTimeout(readTimer));
+  const [description] = createResource(readSource, async (text): Promise<JobTypeDescription | { error: string }> => {
+    try {
+      return await readJobType(text);
+    } catch (error) {
+      return { error: messageOf(error) };
+    }
+  });
+  const [lastGood, setLastGood] = createSignal<JobTypeDescription>();
+  createEffect(() => {
+    const value = description();
+    if (value && !('error' in value)) setLastGood(value);
+  });
+  const fields = createMemo(() => formFields(lastGood()?.settings));
+  const [values, setValues] = createSignal<FormValues>({});
+  createEffect(
+    on(fields, (list, previous) => {
+      // Keep what was typed into settings that are still there.
+      const kept = values();
+      const fresh = initialValues(list);
+      const before = new Set((previous ?? []).map((f) => f.key));
+      for (const field of list) if (before.has(field.key) && kept[field.key] !== undefined) fresh[field.key] = kept[field.key];
+      setValues(fresh);
+    }),
+  );
+  const [formProblems, setFormProblems] = createSignal<SettingProblem[]>([]);
+  const [jobName, setJobName] = createSignal('Studio dry-run');
+  const [priority, setPriority] = createSignal(50);
+
+  // Dry-run.
+  const [result, setResult] = createSignal<DryRunResult>();
+  const [resultTab, setResultTab] = createSignal<ResultTab>('tasks');
+  const typeForRun = () => name() || 'new-job-type';
+
+  function currentJob(): SubmittedJob | undefined {
+    const { settings, problems } = settingsFromForm(fields(), values());
+    setFormProblems(problems);
+    if (problems.length > 0) return undefined;
+    return { name: jobName().trim() || 'Studio job', type: typeForRun(), priority: priority(), submitter_platform: submitterPlatform(navigator.platform), settings: settings as SubmittedJob['settings'] };
+  }
+
+  async function runDryRun(): Promise<void> {
+    const job = currentJob();
+    if (!job) {
+      setPanel('dry-run');
+      notify('Some settings are not valid; they are marked in the form.', 'error');
+      return;
+    }
+    const text = editor?.getValue() ?? source();
+    const now = new Date().toISOString();
+    setBusy(true);
+    try {
+      const sendSource = dirty() || !exists();
+      const response = await api.POST('/api/v3/jobs/dry-run', { body: { job, now, ...(sendSource ? { source: text } : {}) } });
+      const status = response.response.status;
+      if (response.data) {
+        setResult({ job, now, source: text, compiled: response.data });
+        editor?.showCompileError(undefined);
+      } else {
+        const error = ((response.error as CompileError | undefined) ?? { code: status, kind: 'script', message: `the manager answered ${status}` }) as CompileError;
+        setResult({ job, now, source: text, error });
+        const marker = error.kind === 'settings' ? undefined : markerOf(error, splitLines(text).length);
+        editor?.showCompileError(marker);
+        setFormProblems(error.problems ?? []);
+      }
+    } catch (error) {
+      notify(`The dry-run did not reach the manager: ${messageOf(error)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function save(): Promise<void> {
+    if (!editable()) return notify('Built-in and folder job types are read-only: duplicate this one to change it.', 'error');
+    const text = editor?.getValue() ?? source();
+    const message = saveMessage().trim();
+    setBusy(true);
+    try {
+      let saved: Schema<'JobTypeSource'>;
+      if (!exists()) {
+        if (!NAME_PATTERN.test(name())) {
+          notify('Give the job type a name of letters, digits and dashes (at most 64), e.g. "my-render".', 'error');
+          return;
+        }
+        saved = await ok(api.POST('/api/v3/jobs/types', { body: { name: name(), source: text, ...(message ? { message } : {}) } }));
+        setExists(true);
+        // The address now names the type; the editor stays as it is.
+        window.history.replaceState(null, '', `/job-types/${encodeURIComponent(name())}`);
+      } else {
+        saved = await ok(
+          api.PUT('/api/v3/jobs/type/{typeName}/source', {
+            params: { path: { typeName: name() } },
+            body: { source: text, ...(version() ? { expected_version: version() } : {}), ...(message ? { message } : {}) },
+          }),
+        );
+      }
+      setSavedSource(saved.source);
+      setVersion(saved.version);
+      setOrigin(saved.origin);
+      setSaveMessage('');
+      editor?.showCompileError(undefined);
+      notify(`Saved "${name()}" as version ${saved.version ?? 1}.`);
+      void refetchVersions();
+      void refetchTests();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422 && error.body && typeof error.body === 'object') {
+        editor?.showCompileError(markerOf(error.body as CompileError, splitLines(text).length));
+      }
+      notify(`Not saved: ${messageOf(error)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function submitJob(): Promise<void> {
+    const job = currentJob();
+    if (!job) return notify('Some settings are not valid; they are marked in the form.', 'error');
+    try {
+      const stored = await ok(api.POST('/api/v3/jobs', { body: job }));
+      notify(`Submitted "${stored.name}".`);
+      navigate(`/jobs/${stored.id}`);
+    } catch (error) {
+      notify(`The job was refused: ${messageOf(error)}`, 'error');
+    }
+  }
+
+  // Versions.
+  const [versions, { refetch: refetchVersions }] = createResource(
+    () => exists() && origin() === 'custom' && panel() === 'versions' && name(),
+    async (typeName) => (await ok(api.GET('/api/v3/jobs/type/{typeName}/versions', { params: { path: { typeName: typeName as string }, query: { limit: 200 } } }))).versions,
+  );
+  const [compared, setCompared] = createSignal<{ version: number; source: string }>();
+  async function compare(versionNumber: number): Promise<void> {
+    try {
+      const found = await ok(api.GET('/api/v3/jobs/type/{typeName}/versions/{version}', { params: { path: { typeName: name(), version: versionNumber } } }));
+      setCompared({ version: versionNumber, source: found.source });
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+  async function rollback(versionNumber: number): Promise<void> {
+    const lost = dirty() ? ' Your unsaved edits are replaced.' : '';
+    if (!(await confirmAction(`Roll back to version ${versionNumber}?`, `Its script becomes the current version (saved as a new version; history is kept).${lost}`, 'Roll back', dirty()))) return;
+    try {
+      const saved = await ok(api.POST('/api/v3/jobs/type/{typeName}/rollback', { params: { path: { typeName: name() } }, body: { version: versionNumber, ...(version() ? { expected_version: version() } : {}) } }));
+      editor?.setValue(saved.source);
+      setSource(saved.source);
+      setSavedSource(saved.source);
+      setVersion(saved.version);
+      setCompared(undefined);
+      notify(`Version ${versionNumber} is current again, as version ${saved.version}.`);
+      void refetchVersions();
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  // Test cases.
+  const [tests, { refetch: refetchTests }] = createResource(
+    () => exists() && origin() === 'custom' && panel() === 'tests' && name(),
+    async (typeName) => (await ok(api.GET('/api/v3/jobs/type/{typeName}/tests', { params: { path: { typeName: typeName as string } } }))).tests,
+  );
+  const [testRun, setTestRun] = createSignal<Schema<'JobTypeTestRunResult'>>();
+  const [testDiff, setTestDiff] = createSignal<{ name: string; before: string; after: string }>();
+
+  async function saveTest(): Promise<void> {
+    const current = result();
+    if (!current) return notify('Run a dry-run first: a test keeps its settings and its output.', 'error');
+    if (current.source !== (editor?.getValue() ?? source())) return notify('The script changed since this dry-run: run it again, then save the test.', 'error');
+    const testName = window.prompt('Name of the test case:', `${current.job.name} ${new Date().toLocaleTimeString()}`);
+    if (!testName?.trim()) return;
+    try {
+      await ok(
+        api.POST('/api/v3/jobs/type/{typeName}/tests', {
+          params: { path: { typeName: name() } },
+          body: { name: testName.trim(), job: current.job, now: current.now, ...(current.compiled ? { expected_output: current.compiled } : { expected_error: current.error! }) },
+        }),
+      );
+      notify(`Test "${testName.trim()}" saved.`);
+      setPanel('tests');
+      void refetchTests();
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  async function runTests(): Promise<void> {
+    setTestDiff(undefined);
+    try {
+      const text = editor?.getValue() ?? source();
+      const outcome = await ok(api.POST('/api/v3/jobs/type/{typeName}/tests/run', { params: { path: { typeName: name() } }, body: dirty() ? { source: text } : {} }));
+      setTestRun(outcome);
+    } catch (error) {
+      notify(`The tests did not run: ${messageOf(error)}`, 'error');
+    }
+  }
+
+  async function showTestDiff(outcome: Schema<'JobTypeTestResult'>): Promise<void> {
+    try {
+      const test = await ok(api.GET('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: outcome.test_id } } }));
+      setTestDiff({ name: outcome.name, before: outcomeText(test.expected_output, test.expected_error), after: outcomeText(outcome.actual_output, outcome.actual_error) });
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  async function acceptTestOutput(outcome: Schema<'JobTypeTestResult'>): Promise<void> {
+    try {
+      const test = await ok(api.GET('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: outcome.test_id } } }));
+      await ok(
+        api.PUT('/api/v3/jobs/type/{typeName}/tests/{test_id}', {
+          params: { path: { typeName: name(), test_id: outcome.test_id } },
+          body: { name: test.name, job: test.job, ...(test.now ? { now: test.now } : {}), ...(outcome.actual_output ? { expected_output: outcome.actual_output } : { expected_error: outcome.actual_error! }) },
+        }),
+      );
+      notify(`"${outcome.name}" now expects the new output.`);
+      void runTests();
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  async function deleteTest(id: string, testName: string): Promise<void> {
+    if (!(await confirmAction(`Delete the test "${testName}"?`, 'Its settings and expected output are lost.', 'Delete'))) return;
+    try {
+      await ok(api.DELETE('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: id } } }));
+      void refetchTests();
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
+  function loadTestIntoForm(id: string): void {
+    void (async () => {
+      try {
+        const test = await ok(api.GET('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: id } } }));
+        setValues(valuesFromSettings(fields(), test.job.settings as Record<string, unknown> | undefined));
+        setJobName(test.job.name);
+        setPanel('dry-run');
+      } catch (error) {
+        notify(messageOf(error), 'error');
+      }
+    })();
+  }
+
+  // Someone else saved or deleted this type.
+  onCleanup(
+    onEvent('job-type', (event) => {
+      if (event.name !== name() || !exists()) return;
+      if (event.change === 'deleted') notify(`"${name()}" was deleted by someone else. Save to create it again.`, 'error');
+      else if (event.version !== undefined && event.version !== version()) notify(`Someone saved version ${event.version} of "${name()}". Saving now will be refused; reload to see their version.`, 'error');
+    }),
+  );
+
+  const readProblem = createMemo(() => {
+    const value = description();
+    return value && 'error' in value ? value.error : undefined;
+  });
+
+  return (
+    <section class="studio">
+      <div class="studio-head row">
+        <Link href="/job-types">← Job types</Link>
+        <Show when={exists()} fallback={
+          <label>
+            Name{' '}
+            <input type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} placeholder="my-render" pattern="[A-Za-z0-9-]{1,64}" required data-testid="type-name" aria-describedby="name-help" />
+            <span id="name-help" class="muted"> letters, digits, dashes</span>
+          </label>
+        }>
+          <h1 data-testid="studio-title">{name()}</h1>
+        </Show>
+        <span class={`origin origin-${origin()}`}>{origin() === 'new' ? 'not saved yet' : origin()}</span>
+        <Show when={version()}>
+          <span class="muted" data-testid="type-version">version {version()}</span>
+        </Show>
+        <Show when={dirty() && editable()}>
+          <span class="unsaved">● unsaved changes</span>
+        </Show>
+        <span class="spacer" />
+        <Show when={editable()} fallback={
+          <>
+            <span class="muted">Read-only</span>
+            <button type="button" onClick={() => navigate(`/job-types/new?from=${encodeURIComponent(name())}`)}>Duplicate to edit</button>
+          </>
+        }>
+          <input type="text" value={saveMessage()} onInput={(e) => setSaveMessage(e.currentTarget.value)} placeholder="What changed (optional)" aria-label="What changed" size="24" />
+          <button type="button" class="primary" disabled={busy() || (!dirty() && exists())} onClick={() => void save()} title="Ctrl+S" data-testid="save">
+            Save
+          </button>
+        </Show>
+      </div>
+      <Show when={loaded.error}>
+        <p class="error" role="alert">This job type could not be loaded: {messageOf(loaded.error)}</p>
+      </Show>
+      <div class="studio-body">
+        <div class="editor-pane">
+          <Show when={editorState() !== 'ready'}>
+            <p class={editorState() === 'loading' ? 'muted' : 'error'}>{editorState() === 'loading' ? 'Loading the editor…' : editorState()}</p>
+          </Show>
+          <div class="editor-host" ref={(element) => (editorHost = element)} data-testid="editor" />
+        </div>
+        <div class="side-pane">
+          <div class="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={panel() === 'dry-run'} onClick={() => setPanel('dry-run')}>Dry run</button>
+            <button type="button" role="tab" aria-selected={panel() === 'versions'} disabled={origin() !== 'custom'} onClick={() => setPanel('versions')} title={origin() === 'custom' ? '' : 'Only custom job types have versions'}>
+              Versions
+            </button>
+            <button type="button" role="tab" aria-selected={panel() === 'tests'} disabled={origin() !== 'custom'} onClick={() => setPanel('tests')} title={origin() === 'custom' ? '' : 'Test cases are kept for custom job types'}>
+              Tests
+            </button>
+          </div>
+          <Switch>
+            <Match when={panel() === 'dry-run'}>
+              <form
+                class="settings-form"
+                noValidate
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void runDryRun();
+                }}
+              >
+                <Show when={readProblem()}>
+                  <p class="warning">JOB_TYPE could not be read ({readProblem()}); the form shows the settings it last had.</p>
+                </Show>
+                <label class="field">
+                  <span>Job name</span>
+                  <input type="text" value={jobName()} onInput={(e) => setJobName(e.currentTarget.value)} />
+                </label>
+                <label class="field">
+                  <span>Priority</span>
+                  <input type="number" min="0" max="100" value={priority()} onInput={(e) => setPriority(Number(e.currentTarget.value) || 0)} />
+                </label>
+                <For each={fields()}>
+                  {(field) => (
+                    <SettingInput field={field} value={values()[field.key]} problem={formProblems().find((p) => p.setting === field.key)?.message} onChange={(value) => setValues({ ...values(), [field.key]: value })} />
+                  )}
+                </For>
+                <div class="row">
+                  <button type="submit" class="primary" disabled={busy()} data-testid="run" title="Ctrl+Enter">
+                    Run dry-run
+                  </button>
+                  <span class="muted">Ctrl+Enter</span>
+                  <span class="spacer" />
+                  <button type="button" disabled={!exists() || dirty()} onClick={() => void submitJob()} title={!exists() || dirty() ? 'Save the job type first' : 'Submit this job to the farm'} data-testid="submit-job">
+                    Submit job
+                  </button>
+                </div>
+              </form>
+              <Show when={result()}>
+                {(current) => (
+                  <div class="dry-run-result" data-testid="dry-run-result">
+                    <Show when={current().error}>
+                      {(error) => (
+                        <div class="error-box" role="alert" data-testid="compile-error">
+                          <strong>{error().kind === 'settings' ? 'The settings do not fit' : 'The job does not compile'}</strong>
+                          <p>{error().message}</p>
+                          <Show when={error().location}>
+                            {(location) => (
+                              <button type="button" class="link" onClick={() => editor?.revealLine(location().line)}>
+                                Go to line {location().line}
+                              </button>
+                            )}
+                          </Show>
+                          <Show when={(error().log ?? []).length > 0}>
+                            <CompileLog log={error().log ?? []} />
+                          </Show>
+                        </div>
+                      )}
+                    </Show>
+                    <Show when={current().compiled}>
+                      {(compiled) => (
+                        <>
+                          <div class="row">
+                            <strong data-testid="task-count">
+                              {compiled().tasks.length} task{compiled().tasks.length === 1 ? '' : 's'}
+                            </strong>
+                            <span class="spacer" />
+                            <button type="button" disabled={!exists() || origin() !== 'custom'} onClick={() => void saveTest()} title={origin() === 'custom' ? 'Keep these settings and this output as a test case' : 'Save the job type first'}>
+                              Save as test
+                            </button>
+                          </div>
+                          <div class="tabs" role="tablist">
+                            <button type="button" role="tab" aria-selected={resultTab() === 'tasks'} onClick={() => setResultTab('tasks')}>Tasks</button>
+                            <button type="button" role="tab" aria-selected={resultTab() === 'graph'} onClick={() => setResultTab('graph')}>Graph</button>
+                            <button type="button" role="tab" aria-selected={resultTab() === 'log'} onClick={() => setResultTab('log')}>
+                              Log ({compiled().log.length})
+                            </button>
+                          </div>
+                          <Switch>
+                            <Match when={resultTab() === 'tasks'}>
+                              <CompiledTaskTable tasks={compiled().tasks} />
+                            </Match>
+                            <Match when={resultTab() === 'graph'}>
+                              {(() => {
+                                const graph = graphOfCompiledTasks(compiled().tasks);
+                                return <DependencyGraph tasks={compiled().tasks.map((task, index) => ({ id: task.uuid, index, name: task.name, type: task.type }))} edges={graph.edges} />;
+                              })()}
+                            </Match>
+                            <Match when={resultTab() === 'log'}>
+                              <CompileLog log={compiled().log} />
+                            </Match>
+                          </Switch>
+                        </>
+                      )}
+                    </Show>
+                  </div>
+                )}
+              </Show>
+            </Match>
+            <Match when={panel() === 'versions'}>
+              <Show when={versions()} fallback={<p class="muted">{versions.error ? messageOf(versions.error) : 'Loading…'}</p>}>
+                <table class="versions">
+                  <thead>
+                    <tr>
+                      <th scope="col">Version</th>
+                      <th scope="col">Saved</th>
+                      <th scope="col">Note</th>
+                      <th scope="col" />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={versions()}>
+                      {(entry) => (
+                        <tr>
+                          <td>
+                            {entry.version}
+                            {entry.version === version() ? ' (current)' : ''}
+                          </td>
+                          <td>{shortTime(entry.created)}</td>
+                          <td>{entry.message ?? ''}{entry.rolled_back_from ? ` (rollback to ${entry.rolled_back_from})` : ''}</td>
+                          <td class="row tight">
+                            <button type="button" onClick={() => void compare(entry.version)}>Compare</button>
+                            <Show when={entry.version !== version()}>
+                              <button type="button" onClick={() => void rollback(entry.version)}>Roll back…</button>
+                            </Show>
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </Show>
+              <Show when={compared()}>
+                {(c) => <DiffView before={c().source} after={source()} beforeLabel={`version ${c().version}`} afterLabel={dirty() ? 'the editor (unsaved)' : `version ${version()} (current)`} />}
+              </Show>
+            </Match>
+            <Match when={panel() === 'tests'}>
+              <div class="row">
+                <button type="button" class="primary" onClick={() => void runTests()} disabled={(tests() ?? []).length === 0}>
+                  Run all tests{dirty() ? ' on the unsaved script' : ''}
+                </button>
+                <span class="muted">Save a dry-run as a test from the Dry run tab.</span>
+              </div>
+              <Show when={testRun()}>
+                {(run) => (
+                  <p data-testid="test-summary">
+                    {run().passed} passed, {run().changed} changed ({run().source === 'unsaved' ? 'unsaved script' : `version ${run().version ?? ''}`})
+                  </p>
+                )}
+              </Show>
+              <Show when={tests()} fallback={<p class="muted">{tests.error ? messageOf(tests.error) : 'Loading…'}</p>}>
+                <Show when={(tests() ?? []).length > 0} fallback={<p class="empty">No test cases yet. Run a dry-run, then “Save as test”.</p>}>
+                  <table class="tests">
+                    <tbody>
+                      <For each={tests()}>
+                        {(test) => {
+                          const outcome = () => testRun()?.results.find((r) => r.test_id === test.id);
+                          return (
+                            <tr>
+                              <td>{test.name}</td>
+                              <td>
+                                <Show when={outcome()} fallback={<span class="muted">not run</span>}>
+                                  {(o) => <span class={o().outcome === 'passed' ? 'good' : 'error'}>{o().outcome}</span>}
+                                </Show>
+                              </td>
+                              <td class="row tight">
+                                <button type="button" onClick={() => loadTestIntoForm(test.id)}>Load settings</button>
+                                <Show when={outcome()?.outcome === 'changed' && outcome()}>
+                                  {(o) => (
+                                    <>
+                                      <button type="button" onClick={() => void showTestDiff(o())}>Diff</button>
+                                      <button type="button" onClick={() => void acceptTestOutput(o())}>Accept new output</button>
+                                    </>
+                                  )}
+                                </Show>
+                                <button type="button" class="danger" onClick={() => void deleteTest(test.id, test.name)}>Delete…</button>
+                              </td>
+                            </tr>
+                          );
+                        }}
+                      </For>
+                    </tbody>
+                  </table>
+                </Show>
+              </Show>
+              <Show when={testDiff()}>{(d) => <><h3>{d().name}</h3><DiffView before={d().before} after={d().after} beforeLabel="expected" afterLabel="now" /></>}</Show>
+            </Match>
+          </Switch>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function SettingInput(props: { field: SettingField; value: string | boolean | undefined; problem: string | undefined; onChange: (value: string | boolean) => void }): JSX.Element {
+  const id = `setting-${props.field.key}`;
+  const help = () => [props.field.description, props.field.filledBy === 'add-on' ? 'normally filled in by the Blender add-on' : props.field.filledBy === 'script' ? 'hidden from artists' : ''].filter(Boolean).join(' · ');
+  return (
+    <div class={`field${props.problem ? ' invalid' : ''}`}>
+      <label for={id}>
+        {props.field.label}
+        {props.field.required ? ' *' : ''}
+      </label>
+      <Switch>
+        <Match when={props.field.input === 'checkbox'}>
+          <input id={id} type="checkbox" checked={props.value === true} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+        </Match>
+        <Match when={props.field.input === 'select'}>
+          <select id={id} value={String(props.value ?? '')} onChange={(e) => props.onChange(e.currentTarget.value)}>
+            <Show when={!props.field.required || props.field.defaultValue === undefined}>
+              <option value="">(default)</option>
+            </Show>
+            <For each={props.field.choices}>{(choice) => <option value={choice}>{choice}</option>}</For>
+          </select>
+        </Match>
+        <Match when={props.field.input === 'number'}>
+          <input id={id} type="number" value={String(props.value ?? '')} min={props.field.min} max={props.field.max} step={props.field.step} onInput={(e) => props.onChange(e.currentTarget.value)} aria-invalid={props.problem ? 'true' : undefined} />
+        </Match>
+        <Match when={props.field.input === 'text'}>
+          <input id={id} type="text" value={String(props.value ?? '')} onInput={(e) => props.onChange(e.currentTarget.value)} placeholder={props.field.subtype?.replace('_', ' ') ?? ''} aria-invalid={props.problem ? 'true' : undefined} />
+        </Match>
+      </Switch>
+      <Show when={help()}>
+        <small class="muted">{help()}</small>
+      </Show>
+      <Show when={props.problem}>
+        <small class="error" role="alert">{props.problem}</small>
+      </Show>
+    </div>
+  );
+}

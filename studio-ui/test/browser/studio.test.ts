@@ -1,0 +1,145 @@
+// The studio end to end, in a real headless Chromium against a real manager: write a job type
+// in the editor with completion, dry-run it, see a broken line marked, save it, submit a job
+// of it, and watch a simulated worker complete its tasks live; the jobs list with many jobs;
+// the reconnecting state when the manager goes away.
+
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { insertFarmJob } from '../../../manager/test/support/job-rows.ts';
+import { SimulatedWorker } from '../../../manager/test/support/simulated-worker.ts';
+import { startTestManager, type TestManager } from '../../../manager/test/support/test-manager.ts';
+import { launchBrowser, openPage, pageErrors, screenshot } from './studio-page.ts';
+
+describe('studio in the browser', function () {
+  this.timeout(120_000);
+  let browser: Browser | undefined;
+  let manager: TestManager | undefined;
+  let page: Page;
+
+  before(async function () {
+    [browser, manager] = await Promise.all([launchBrowser(), startTestManager('sqlite')]);
+    page = await openPage(browser);
+  });
+
+  after(async function () {
+    await browser?.close();
+    await manager?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && process.env.TABLAO_FAILURE_SHOTS) await page.screenshot({ path: `${process.env.TABLAO_FAILURE_SHOTS}/${this.currentTest.title.slice(0, 40)}.png` });
+    assert.deepEqual(pageErrors.splice(0), [], 'the page threw');
+  });
+
+  const url = (path: string) => manager!.url + path;
+
+  it('shows the farm status and a live event stream in the header', async function () {
+    await page.goto(url('/'));
+    await page.getByTestId('stream-state').filter({ hasText: 'Live' }).waitFor();
+    await page.getByTestId('farm-status').waitFor();
+    assert.match(await page.getByTestId('farm-status').innerText(), /^(active|idle|waiting|asleep|inoperative|unknown|starting)$/);
+    assert.ok(await page.getByRole('link', { name: 'Job types' }).isVisible());
+  });
+
+  it('writes, dry-runs, marks errors in, saves and submits a job type, and shows its tasks complete live', async function () {
+    await page.getByRole('link', { name: 'Job types', exact: true }).click();
+    await page.getByTestId('job-types').getByRole('link', { name: 'simple-blender-render' }).waitFor();
+    await page.getByRole('button', { name: 'New job type' }).click();
+    await page.getByTestId('type-name').fill('e2e-echo');
+    const editor = page.getByTestId('editor').locator('.monaco-editor');
+    await editor.waitFor();
+
+    // Completion from the authoring API's declarations.
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('author.');
+    const suggestions = page.locator('.suggest-widget.visible');
+    await suggestions.getByText('Command', { exact: true }).waitFor();
+    assert.ok(await suggestions.getByText('Task', { exact: true }).isVisible());
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+
+    // The form comes from JOB_TYPE.settings; the dry-run compiles the unsaved script.
+    await page.getByLabel('Chunk Size').waitFor();
+    assert.equal(await page.getByLabel('Frames *').inputValue(), '1-10');
+    await page.getByTestId('run').click();
+    await page.getByTestId('task-count').filter({ hasText: '2 tasks' }).waitFor();
+    assert.match(await page.getByTestId('compiled-tasks').innerText(), /echo-1-5[\s\S]*echo-6-10/);
+    await screenshot(page, 'studio-dry-run');
+
+    // The form refuses what the manager would, naming the setting.
+    await page.getByLabel('Chunk Size').fill('0');
+    await page.getByTestId('run').click();
+    await page.getByText('"Chunk Size" must be at least 1, not 0').waitFor();
+    await page.getByLabel('Chunk Size').fill('5');
+
+    // A broken line: the error shows at its line in the editor.
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 1; i < 14; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.insertText("throw new Error('broken on purpose');");
+    await page.keyboard.press('Control+Enter');
+    const compileError = page.getByTestId('compile-error');
+    await compileError.filter({ hasText: 'broken on purpose' }).waitFor();
+    await editor.locator('.compile-error-glyph').waitFor();
+    await editor.locator('.compile-error-line').waitFor();
+    await screenshot(page, 'studio-compile-error');
+
+    // "Go to line" puts the cursor there; the line deleted, the job compiles again and the marker goes.
+    await compileError.getByRole('button', { name: 'Go to line 15' }).click();
+    await page.keyboard.press('Control+Shift+K');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('task-count').filter({ hasText: '2 tasks' }).waitFor();
+    await editor.locator('.compile-error-glyph').waitFor({ state: 'detached' });
+
+    // Saved as version 1, then submitted as a job.
+    await page.getByTestId('save').click();
+    await page.getByTestId('type-version').filter({ hasText: 'version 1' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/job-types/e2e-echo');
+    await page.getByTestId('submit-job').click();
+    await page.getByTestId('job-name').waitFor();
+    await page.getByTestId('task-counts').filter({ hasText: '2 queued' }).waitFor();
+
+    // A worker runs the tasks; the page follows over the event stream, without reloading.
+    const worker = await SimulatedWorker.start(manager!.url, { supportedTaskTypes: ['misc'] });
+    const ran = await worker.runUntilIdle();
+    assert.equal(ran.length, 2);
+    await page.getByTestId('task-counts').filter({ hasText: '2 completed' }).waitFor();
+    await page.locator('.status-completed').first().waitFor();
+    await page.getByRole('tab', { name: 'Dependency graph' }).click();
+    await page.getByTestId('dependency-graph').waitFor();
+    await screenshot(page, 'job');
+  });
+
+  it('lists many jobs, rendering only the rows in view and fetching pages as they scroll in', async function () {
+    for (let i = 0; i < 1200; i++) await insertFarmJob(manager!.db, { name: `bulk job ${String(i).padStart(4, '0')}`, tasks: [{}] });
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByTestId('job-count').filter({ hasText: '1201 jobs' }).waitFor();
+    const rendered = await page.getByTestId('job-row').count();
+    assert.ok(rendered > 5 && rendered < 100, `${rendered} rows rendered`);
+    await screenshot(page, 'jobs');
+    await page.getByTestId('jobs-viewport').evaluate((element) => (element.scrollTop = element.scrollHeight));
+    // Sorted by last update, newest first: the bottom row is the oldest bulk job, from the third page.
+    await page.getByTestId('job-row').getByRole('link', { name: 'bulk job 0000' }).waitFor();
+    // Only the queued ones (the job of the test before is completed), by name.
+    await page.getByRole('checkbox', { name: 'queued', exact: true }).check();
+    await page.getByTestId('job-count').filter({ hasText: '1200 jobs' }).waitFor();
+    await page.getByRole('button', { name: 'Name' }).click();
+    await page.getByTestId('job-row').first().getByRole('link', { name: 'bulk job 0000' }).waitFor();
+  });
+
+  it('shows that it is reconnecting when the manager goes away, and live again when it is back', async function () {
+    const port = Number(new URL(manager!.url).port);
+    await page.getByTestId('stream-state').filter({ hasText: 'Live' }).waitFor();
+    await manager!.stop();
+    manager = undefined;
+    await page.getByTestId('stream-state').filter({ hasText: 'Reconnecting' }).waitFor();
+    manager = await startTestManager('sqlite', { port });
+    await page.getByTestId('stream-state').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+  });
+});

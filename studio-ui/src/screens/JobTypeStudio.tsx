@@ -74,6 +74,8 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   const [editorState, setEditorState] = createSignal<'loading' | 'ready' | string>('loading');
   const [saveMessage, setSaveMessage] = createSignal('');
   const [busy, setBusy] = createSignal(false);
+  /** Saves and rollbacks of this page in flight: their job-type events are not someone else's. */
+  let ownWrites = 0;
   let editor: JobTypeEditor | undefined;
   let editorHost: HTMLDivElement | undefined;
 
@@ -210,6 +212,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
     const text = editor?.getValue() ?? source();
     const message = saveMessage().trim();
     setBusy(true);
+    ownWrites++;
     try {
       let saved: Schema<'JobTypeSource'>;
       if (!exists()) {
@@ -244,6 +247,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
       notify(`Not saved: ${messageOf(error)}`, 'error');
     } finally {
       setBusy(false);
+      ownWrites--;
     }
   }
 
@@ -276,6 +280,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   async function rollback(versionNumber: number): Promise<void> {
     const lost = dirty() ? ' Your unsaved edits are replaced.' : '';
     if (!(await confirmAction(`Roll back to version ${versionNumber}?`, `Its script becomes the current version (saved as a new version; history is kept).${lost}`, 'Roll back', dirty()))) return;
+    ownWrites++;
     try {
       const saved = await ok(api.POST('/api/v3/jobs/type/{typeName}/rollback', { params: { path: { typeName: name() } }, body: { version: versionNumber, ...(version() ? { expected_version: version() } : {}) } }));
       editor?.setValue(saved.source);
@@ -287,6 +292,8 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
       void refetchVersions();
     } catch (error) {
       notify(messageOf(error), 'error');
+    } finally {
+      ownWrites--;
     }
   }
 
@@ -381,9 +388,9 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   // Someone else saved or deleted this type.
   onCleanup(
     onEvent('job-type', (event) => {
-      if (event.name !== name() || !exists()) return;
+      if (event.name !== name() || !exists() || ownWrites > 0) return;
       if (event.change === 'deleted') notify(`"${name()}" was deleted by someone else. Save to create it again.`, 'error');
-      else if (event.version !== undefined && event.version !== version()) notify(`Someone saved version ${event.version} of "${name()}". Saving now will be refused; reload to see their version.`, 'error');
+      else if (event.version !== undefined && event.version > (version() ?? 0)) notify(`Someone saved version ${event.version} of "${name()}". Saving now will be refused; reload to see their version.`, 'error');
     }),
   );
 

@@ -35,5 +35,5 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.TABLAO_SCREENSHOTS !== '1') return;
   const docs = join(STUDIO_DIR, '..', 'docs');
   await mkdir(docs, { recursive: true });
-  await page.screenshot({ path: join(docs, `${name}.png`) });
+  await page.screenshot({ path: join(docs, `${name}.png`), style: '.notices { display: none; }' });
 }

@@ -116,6 +116,56 @@ describe('studio in the browser', function () {
     await screenshot(page, 'job');
   });
 
+  it('keeps versions with diffs and rollback, and test cases that show what changed', async function () {
+    await page.goto(url('/job-types/e2e-echo'));
+    const editor = page.getByTestId('editor').locator('.monaco-editor');
+    await editor.waitFor();
+    await page.getByTestId('type-version').filter({ hasText: 'version 1' }).waitFor();
+
+    // A dry-run kept as a test case.
+    await page.getByTestId('run').click();
+    await page.getByTestId('task-count').filter({ hasText: '2 tasks' }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept('two chunks'));
+    await page.getByRole('button', { name: 'Save as test' }).click();
+    await page.getByRole('cell', { name: 'two chunks' }).waitFor();
+
+    // An unsaved edit that changes the output: the test says so, with a diff.
+    // Line 17 names the tasks: `echo-…` becomes `chunk-…`.
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    for (let i = 1; i < 17; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.insertText("const task = author.Task(`chunk-${chunk}`, 'misc');");
+    await page.getByRole('button', { name: /Run all tests/ }).click();
+    await page.getByTestId('test-summary').filter({ hasText: '0 passed, 1 changed (unsaved script)' }).waitFor();
+    await page.getByRole('button', { name: 'Diff', exact: true }).click();
+    await page.getByTestId('diff').filter({ hasText: 'chunk-1-5' }).waitFor();
+    await screenshot(page, 'studio-tests');
+
+    // Saved as version 2; version 1 compared and rolled back to (as version 3).
+    await page.getByTestId('save').click();
+    await page.getByTestId('type-version').filter({ hasText: 'version 2' }).waitFor();
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByRole('row', { name: /^1 / }).getByRole('button', { name: 'Compare' }).click();
+    await page.getByTestId('diff').filter({ hasText: '1 removed, 1 added' }).waitFor();
+    await page.getByRole('row', { name: /^1 / }).getByRole('button', { name: 'Roll back…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await page.getByTestId('type-version').filter({ hasText: 'version 3' }).waitFor();
+    await page.getByRole('tab', { name: 'Tests' }).click();
+    await page.getByRole('button', { name: 'Run all tests' }).click();
+    await page.getByTestId('test-summary').filter({ hasText: '1 passed, 0 changed' }).waitFor();
+  });
+
+  it('lists the workers live and asks one to sleep', async function () {
+    await page.getByRole('link', { name: 'Workers', exact: true }).click();
+    const row = page.getByTestId('workers').getByRole('row').filter({ hasText: 'simulated' });
+    await row.first().waitFor();
+    await row.first().getByRole('button', { name: 'Sleep' }).click();
+    await row.first().filter({ hasText: 'asleep (after its task)' }).waitFor();
+    await screenshot(page, 'workers');
+  });
+
   it('lists many jobs, rendering only the rows in view and fetching pages as they scroll in', async function () {
     for (let i = 0; i < 1200; i++) await insertFarmJob(manager!.db, { name: `bulk job ${String(i).padStart(4, '0')}`, tasks: [{}] });
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
@@ -123,6 +173,10 @@ describe('studio in the browser', function () {
     const rendered = await page.getByTestId('job-row').count();
     assert.ok(rendered > 5 && rendered < 100, `${rendered} rows rendered`);
     await screenshot(page, 'jobs');
+    await page.getByLabel('Colours').selectOption('dark');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await screenshot(page, 'jobs-dark');
+    await page.getByLabel('Colours').selectOption('system');
     await page.getByTestId('jobs-viewport').evaluate((element) => (element.scrollTop = element.scrollHeight));
     // Sorted by last update, newest first: the bottom row is the oldest bulk job, from the third page.
     await page.getByTestId('job-row').getByRole('link', { name: 'bulk job 0000' }).waitFor();

@@ -6,6 +6,7 @@ import { messageOf } from './api/client.ts';
 import { connectEvents } from './api/event-stream.ts';
 import { ConfirmHost } from './components/confirm.tsx';
 import { FarmStatus } from './components/FarmStatus.tsx';
+import { FirstRunBanner } from './components/FirstRunBanner.tsx';
 import { NoticeHost } from './components/notices.tsx';
 import { StreamIndicator } from './components/StreamIndicator.tsx';
 import { currentPath, Link, routeOf } from './router.tsx';
@@ -62,6 +63,7 @@ export function App(): JSX.Element {
         </label>
       </header>
       <main id="main" tabindex="-1">
+        <FirstRunBanner />
         {/* No Suspense boundary: screens show their own loading states, and a refetch never blanks a screen (or takes the focus from the editor). */}
         <Show when={currentPath()} keyed>
           {(_path) => (

@@ -1,7 +1,7 @@
 // The farm in one word (getFarmStatus), refreshed when jobs or workers change.
 
 import { createResource, onCleanup, Show, type JSX } from 'solid-js';
-import { api, ok } from '../api/client.ts';
+import { api, ok, settled } from '../api/client.ts';
 import { onEvent, reconnects } from '../api/event-stream.ts';
 
 export function FarmStatus(): JSX.Element {
@@ -18,7 +18,7 @@ export function FarmStatus(): JSX.Element {
   return (
     <span class="farm-status" title="The farm's status as the manager sees it">
       Farm:{' '}
-      <Show when={status()} fallback={<span class="status">{status.error ? 'unknown' : '…'}</span>}>
+      <Show when={settled(status)} fallback={<span class="status">{status.error ? 'unknown' : '…'}</span>}>
         {(report) => <span class={`status farm-${report().status}`} data-testid="farm-status">{report().status}</span>}
       </Show>
     </span>

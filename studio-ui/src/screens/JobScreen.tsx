@@ -15,6 +15,9 @@ import { shortTime } from './JobsScreen.tsx';
 type Task = Schema<'TaskSummary'>;
 type Tab = 'tasks' | 'graph' | 'settings';
 
+/** Cells drawn in the task grid; beyond it the grid would cost more than it tells. */
+const GRID_LIMIT = 10_000;
+
 export function JobScreen(props: { jobId: string }): JSX.Element {
   createEffect(() => connectEvents({ jobId: props.jobId }));
   const [job, { mutate: setJob, refetch: refetchJob }] = createResource(
@@ -83,7 +86,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
 
   const counts = createMemo(() => {
     const byStatus = new Map<string, number>();
-    for (const task of tasks() ?? []) byStatus.set(task.status, (byStatus.get(task.status) ?? 0) + 1);
+    for (const task of settled(tasks) ?? []) byStatus.set(task.status, (byStatus.get(task.status) ?? 0) + 1);
     return [...byStatus].sort();
   });
 
@@ -158,7 +161,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
               </dd>
               <dt>Type</dt>
               <dd>
-                <Link href={`/job-types/${encodeURIComponent(current().type)}`}>{current().type}</Link> ({typeVersion() ?? '…'})
+                <Link href={`/job-types/${encodeURIComponent(current().type)}`}>{current().type}</Link> ({settled(typeVersion) ?? '…'})
               </dd>
               <dt>Submitted</dt>
               <dd>{shortTime(current().created)} {current().metadata?.['user.name'] ? `by ${current().metadata!['user.name']}` : ''}</dd>
@@ -172,7 +175,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
                   {counts().map(([status, count]) => `${count} ${status}`).join(' · ') || 'no tasks'}
                 </p>
                 <div class="task-grid" role="list" aria-label="Tasks by status" data-testid="task-grid">
-                  <For each={tasks()}>
+                  <For each={settled(tasks)?.slice(0, GRID_LIMIT)}>
                     {(task) => (
                       <Link href={`/tasks/${task.id}`} class={`cell status-bg-${task.status}`} title={`${task.name}: ${task.status}`}>
                         <span class="visually-hidden">{`${task.name}: ${task.status}`}</span>
@@ -180,8 +183,11 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
                     )}
                   </For>
                 </div>
+                <Show when={(settled(tasks)?.length ?? 0) > GRID_LIMIT}>
+                  <p class="muted">The grid shows the first {GRID_LIMIT} tasks; the counts above are of all of them.</p>
+                </Show>
               </div>
-              <Show when={lastRendered()}>
+              <Show when={settled(lastRendered)}>
                 {(image) => (
                   <figure class="last-rendered">
                     <img src={`${image().base}/${image().suffixes.find((s) => s.includes('small')) ?? image().suffixes[0]}?${Date.now()}`} alt="The job's last-rendered frame" />
@@ -200,13 +206,13 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
               </For>
             </div>
             <Show when={tab() === 'tasks'}>
-              <TaskTable tasks={tasks() ?? []} />
+              <TaskTable tasks={settled(tasks) ?? []} />
             </Show>
             <Show when={tab() === 'graph'}>
-              <Show when={graph()} fallback={<p class="muted">{graph.error ? messageOf(graph.error) : 'Loading the graph…'}</p>}>
+              <Show when={settled(graph)} fallback={<p class="muted">{graph.error ? messageOf(graph.error) : 'Loading the graph…'}</p>}>
                 {(g) => (
                   <DependencyGraph
-                    tasks={g().nodes.map((n) => ({ id: n.id, index: n.index_in_job, name: n.name, type: n.task_type, status: tasks()?.find((t) => t.id === n.id)?.status ?? n.status }))}
+                    tasks={g().nodes.map((n) => ({ id: n.id, index: n.index_in_job, name: n.name, type: n.task_type, status: settled(tasks)?.find((t) => t.id === n.id)?.status ?? n.status }))}
                     edges={g().edges}
                     onSelect={(id) => navigate(`/tasks/${id}`)}
                   />

@@ -4,7 +4,7 @@
 // Unsaved edits can be dry-run and tested; Ctrl+S saves a new version.
 
 import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
-import { api, ApiError, messageOf, ok, type Schema } from '../api/client.ts';
+import { api, ApiError, messageOf, ok, type Schema, settled } from '../api/client.ts';
 import { onEvent } from '../api/event-stream.ts';
 import { CompiledTaskTable } from '../components/CompiledTaskTable.tsx';
 import { CompileLog } from '../components/CompileLog.tsx';
@@ -80,7 +80,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   let editorHost: HTMLDivElement | undefined;
 
   createEffect(
-    on(loaded, (value) => {
+    on(() => settled(loaded), (value) => {
       if (!value) return;
       setSource(value.source);
       setSavedSource(value.origin === 'new' ? undefined : value.source);
@@ -126,6 +126,12 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   };
   window.addEventListener('keydown', onKey);
   onCleanup(() => window.removeEventListener('keydown', onKey));
+  // Leaving the page (reload, close) with unsaved edits asks first.
+  const onLeave = (event: BeforeUnloadEvent) => {
+    if (editable() && dirty() && source() !== '') event.preventDefault();
+  };
+  window.addEventListener('beforeunload', onLeave);
+  onCleanup(() => window.removeEventListener('beforeunload', onLeave));
 
   // JOB_TYPE of the script as it is now (unsaved edits included), for the form.
   const [readSource, setReadSource] = createSignal('');
@@ -551,7 +557,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
               </Show>
             </Match>
             <Match when={panel() === 'versions'}>
-              <Show when={versions()} fallback={<p class="muted">{versions.error ? messageOf(versions.error) : 'Loading…'}</p>}>
+              <Show when={settled(versions)} fallback={<p class="muted">{versions.error ? messageOf(versions.error) : 'Loading…'}</p>}>
                 <table class="versions">
                   <thead>
                     <tr>
@@ -562,7 +568,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
                     </tr>
                   </thead>
                   <tbody>
-                    <For each={versions()}>
+                    <For each={settled(versions)}>
                       {(entry) => (
                         <tr>
                           <td>
@@ -589,7 +595,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
             </Match>
             <Match when={panel() === 'tests'}>
               <div class="row">
-                <button type="button" class="primary" onClick={() => void runTests()} disabled={(tests() ?? []).length === 0}>
+                <button type="button" class="primary" onClick={() => void runTests()} disabled={(settled(tests) ?? []).length === 0}>
                   Run all tests{dirty() ? ' on the unsaved script' : ''}
                 </button>
                 <span class="muted">Save a dry-run as a test from the Dry run tab.</span>
@@ -601,11 +607,11 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
                   </p>
                 )}
               </Show>
-              <Show when={tests()} fallback={<p class="muted">{tests.error ? messageOf(tests.error) : 'Loading…'}</p>}>
-                <Show when={(tests() ?? []).length > 0} fallback={<p class="empty">No test cases yet. Run a dry-run, then “Save as test”.</p>}>
+              <Show when={settled(tests)} fallback={<p class="muted">{tests.error ? messageOf(tests.error) : 'Loading…'}</p>}>
+                <Show when={(settled(tests) ?? []).length > 0} fallback={<p class="empty">No test cases yet. Run a dry-run, then “Save as test”.</p>}>
                   <table class="tests">
                     <tbody>
-                      <For each={tests()}>
+                      <For each={settled(tests)}>
                         {(test) => {
                           const outcome = () => testRun()?.results.find((r) => r.test_id === test.id);
                           return (

@@ -2,7 +2,7 @@
 // the studio's custom types (versioned, tested, editable).
 
 import { createResource, For, onCleanup, Show, type JSX } from 'solid-js';
-import { api, messageOf, ok } from '../api/client.ts';
+import { api, messageOf, ok, settled } from '../api/client.ts';
 import { onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
 import { notify } from '../components/notices.tsx';
@@ -49,7 +49,7 @@ export function JobTypesScreen(): JSX.Element {
           </tr>
         </thead>
         <tbody>
-          <For each={catalog()}>
+          <For each={settled(catalog)}>
             {(entry) => (
               <tr>
                 <td>

@@ -3,7 +3,7 @@
 // changes the settings.
 
 import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
-import { api, messageOf, ok, type Schema } from '../api/client.ts';
+import { api, messageOf, ok, type Schema, settled } from '../api/client.ts';
 import { notify } from '../components/notices.tsx';
 import { navigate } from '../router.tsx';
 
@@ -19,7 +19,7 @@ export function SetupScreen(): JSX.Element {
   const [saving, setSaving] = createSignal(false);
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const storagePath = () => storage() ?? configuration()?.storageLocation ?? '';
+  const storagePath = () => storage() ?? settled(configuration)?.storageLocation ?? '';
 
   function checkStorageSoon(path: string): void {
     setStorage(path);
@@ -60,7 +60,7 @@ export function SetupScreen(): JSX.Element {
   return (
     <section class="setup">
       <h1>Set up the farm</h1>
-      <Show when={configuration()?.isFirstRun}>
+      <Show when={settled(configuration)?.isFirstRun}>
         <p class="callout">This farm is new. Two things make it work: a folder every machine can reach, and Blender.</p>
       </Show>
       <h2>1. Shared storage</h2>
@@ -78,8 +78,8 @@ export function SetupScreen(): JSX.Element {
       </Show>
       <h2>2. Blender</h2>
       <p>How the manager's machine starts Blender; it becomes the <code>{'{blender}'}</code> variable for Linux, Windows and macOS workers, which can change it for their platform.</p>
-      <Show when={found()} fallback={<p class="muted">{found.error ? messageOf(found.error) : 'Looking for Blender…'}</p>}>
-        <For each={found()}>
+      <Show when={settled(found)} fallback={<p class="muted">{found.error ? messageOf(found.error) : 'Looking for Blender…'}</p>}>
+        <For each={settled(found)}>
           {(candidate) => (
             <label class="choice">
               <input type="radio" name="blender" disabled={!candidate.is_usable} checked={blender()?.path === candidate.path} onChange={() => setBlender(candidate)} />

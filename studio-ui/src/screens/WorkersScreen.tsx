@@ -1,7 +1,7 @@
 // The workers, live: status, current task, tags, last seen; asking them to sleep, wake or shut
 // down (now or after their task); tags, sleep schedules, and deleting a worker.
 
-import { createResource, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { api, messageOf, ok, settled, type Schema } from '../api/client.ts';
 import { connectEvents, onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
@@ -18,6 +18,29 @@ export function WorkersScreen(): JSX.Element {
   const [workers, { mutate, refetch }] = createResource(reconnects, async () => (await ok(api.GET('/api/v3/worker-mgt/workers'))).workers);
   const [tags, { refetch: refetchTags }] = createResource(reconnects, async () => (await ok(api.GET('/api/v3/worker-mgt/tags'))).tags);
   const [openId, setOpenId] = createSignal<string>();
+  // The list has no current task or tags; each worker's details fill them in (farms are small:
+  // at most a few hundred workers), refreshed on its events and every few seconds.
+  const [details, setDetails] = createSignal<Record<string, Schema<'Worker'>>>({});
+  const loadDetails = async (ids: string[]) => {
+    const queue = [...ids];
+    const loadNext = async (): Promise<void> => {
+      const id = queue.shift();
+      if (id === undefined) return;
+      const found = await api.GET('/api/v3/worker-mgt/workers/{worker_id}', { params: { path: { worker_id: id } } }).catch(() => undefined);
+      if (found?.data) setDetails((all) => ({ ...all, [id]: found.data }));
+      return loadNext();
+    };
+    await Promise.all(Array.from({ length: Math.min(6, queue.length) }, loadNext));
+  };
+  createEffect(() => {
+    const list = settled(workers);
+    if (list) void loadDetails(list.map((w) => w.id));
+  });
+  const poll = setInterval(() => {
+    const list = settled(workers);
+    if (list && document.visibilityState === 'visible') void loadDetails(list.map((w) => w.id));
+  }, 5000);
+  onCleanup(() => clearInterval(poll));
   const stops = [
     onEvent('worker', (event) => {
       const list = settled(workers);
@@ -29,6 +52,7 @@ export function WorkersScreen(): JSX.Element {
       next[index] = { ...list[index]!, name: event.name, status: event.status, version: event.version, can_restart: event.can_restart, ...(event.last_seen ? { last_seen: event.last_seen } : {}), ...(event.status_change ? { status_change: event.status_change } : {}) };
       if (!event.status_change) delete next[index].status_change;
       mutate(next);
+      void loadDetails([event.id]);
     }),
     onEvent('worker-tag', () => void refetchTags()),
   ];
@@ -65,6 +89,8 @@ export function WorkersScreen(): JSX.Element {
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Status</th>
+            <th scope="col">Current task</th>
+            <th scope="col">Tags</th>
             <th scope="col">Requested</th>
             <th scope="col">Last seen</th>
             <th scope="col">Version</th>
@@ -84,6 +110,12 @@ export function WorkersScreen(): JSX.Element {
                   <td>
                     <StatusBadge status={worker.status} />
                   </td>
+                  <td>
+                    <Show when={details()[worker.id]?.task} fallback="—">
+                      {(task) => <Link href={`/tasks/${task().id}`}>{task().name} <span class="muted">({task().status})</span></Link>}
+                    </Show>
+                  </td>
+                  <td>{(details()[worker.id]?.tags ?? []).map((tag) => tag.name).join(', ')}</td>
                   <td>{worker.status_change ? `${worker.status_change.status}${worker.status_change.is_lazy ? ' (after its task)' : ''}` : ''}</td>
                   <td title={worker.last_seen}>{shortTime(worker.last_seen)}</td>
                   <td>{worker.version}</td>
@@ -93,7 +125,7 @@ export function WorkersScreen(): JSX.Element {
                 </tr>
                 <Show when={openId() === worker.id}>
                   <tr>
-                    <td colspan="6">
+                    <td colspan="8">
                       <WorkerDetails id={worker.id} tags={settled(tags) ?? []} />
                     </td>
                   </tr>

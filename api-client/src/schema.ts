@@ -1879,6 +1879,10 @@ export interface components {
              * @description Set once deletion has been asked for.
              */
             delete_requested_at?: string;
+            /** @description Tablao extension: the version of the custom job type the job was compiled with; absent for built-in and folder job types. */
+            type_version?: number;
+            /** @description Tablao extension, in `fetchJob` only: what the job type's script printed while the job was compiled; absent when it printed nothing. */
+            compile_log?: components["schemas"]["CompileLogEntry"][];
         };
         JobDeletionInfo: {
             /** @description Whether the job's Shaman checkout directory is removed too. */

@@ -23,6 +23,7 @@ export function apiJob(job: JobRecord): Schema<'Job'> {
     steps_completed: job.stepsCompleted,
     steps_total: job.stepsTotal,
     ...(job.deleteRequestedAt ? { delete_requested_at: job.deleteRequestedAt } : {}),
+    ...(job.jobTypeVersion !== null ? { type_version: job.jobTypeVersion } : {}),
   };
 }
 

@@ -81,7 +81,10 @@ export function jobHandlers(services: ManagerServices) {
       return Reply.withoutBody(204);
     },
 
-    fetchJob: async ({ params }) => apiJob(await existingJob(params.job_id)),
+    fetchJob: async ({ params }) => {
+      const job = await existingJob(params.job_id);
+      return { ...apiJob(job), ...(job.compileLog.length > 0 ? { compile_log: job.compileLog } : {}) };
+    },
 
     fetchJobs: async ({ query }) => {
       const { jobs, total } = await fetchJobs(services.db, {

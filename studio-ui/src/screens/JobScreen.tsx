@@ -5,6 +5,7 @@ import { createMemo, createResource, createSignal, For, onCleanup, Show, type JS
 import { api, messageOf, ok, settled, type Schema } from '../api/client.ts';
 import { connectEvents, onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
+import { CompileLog } from '../components/CompileLog.tsx';
 import { DependencyGraph } from '../components/DependencyGraph.tsx';
 import { notify } from '../components/notices.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -13,7 +14,9 @@ import { Link, navigate } from '../router.tsx';
 import { shortTime } from './JobsScreen.tsx';
 
 type Task = Schema<'TaskSummary'>;
-type Tab = 'tasks' | 'graph' | 'settings';
+type Tab = 'tasks' | 'graph' | 'log' | 'settings';
+
+const TAB_LABELS: Record<Tab, string> = { tasks: 'Task table', graph: 'Dependency graph', log: 'Compile log', settings: 'Settings and metadata' };
 
 /** Cells drawn in the task grid; beyond it the grid would cost more than it tells. */
 const GRID_LIMIT = 10_000;
@@ -33,14 +36,6 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
     async (id) => {
       const result = await api.GET('/api/v3/jobs/{job_id}/last-rendered', { params: { path: { job_id: id } } });
       return result.response.status === 200 ? result.data : undefined;
-    },
-  );
-  const [typeVersion] = createResource(
-    () => { const current = settled(job); return current && { type: current.type, etag: current.type_etag }; },
-    async ({ type, etag }) => {
-      const versions = await api.GET('/api/v3/jobs/type/{typeName}/versions', { params: { path: { typeName: type }, query: { limit: 200 } } });
-      const match = versions.data?.versions.find((v) => v.etag === etag);
-      return match ? `version ${match.version}` : etag ? `etag ${etag.slice(0, 10)}…` : 'not recorded';
     },
   );
   const [tab, setTab] = createSignal<Tab>('tasks');
@@ -161,7 +156,8 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
               </dd>
               <dt>Type</dt>
               <dd>
-                <Link href={`/job-types/${encodeURIComponent(current().type)}`}>{current().type}</Link> ({settled(typeVersion) ?? '…'})
+                <Link href={`/job-types/${encodeURIComponent(current().type)}`}>{current().type}</Link>{' '}
+                <span data-testid="job-type-version">{current().type_version ? `version ${current().type_version}` : '(built-in or folder script)'}</span>
               </dd>
               <dt>Submitted</dt>
               <dd>{shortTime(current().created)} {current().metadata?.['user.name'] ? `by ${current().metadata!['user.name']}` : ''}</dd>
@@ -197,10 +193,10 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
               </Show>
             </div>
             <div class="tabs" role="tablist">
-              <For each={['tasks', 'graph', 'settings'] as Tab[]}>
+              <For each={['tasks', 'graph', 'log', 'settings'] as Tab[]}>
                 {(name) => (
                   <button type="button" role="tab" aria-selected={tab() === name} onClick={() => setTab(name)}>
-                    {name === 'tasks' ? 'Task table' : name === 'graph' ? 'Dependency graph' : 'Settings and metadata'}
+                    {TAB_LABELS[name]}
                   </button>
                 )}
               </For>
@@ -219,12 +215,14 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
                 )}
               </Show>
             </Show>
+            <Show when={tab() === 'log'}>
+              <CompileLog log={current().compile_log ?? []} />
+            </Show>
             <Show when={tab() === 'settings'}>
               <h3>Settings</h3>
               <KeyValues values={current().settings ?? {}} />
               <h3>Metadata</h3>
               <KeyValues values={current().metadata ?? {}} />
-              <p class="muted">The compile log of a stored job is not offered by the manager's API; a dry-run of the job type shows it.</p>
             </Show>
           </>
         )}

@@ -117,6 +117,9 @@ describe('studio in the browser', function () {
     assert.equal(ran.length, 2);
     await page.getByTestId('task-counts').filter({ hasText: '2 completed' }).waitFor();
     await page.locator('.status-completed').first().waitFor();
+    assert.equal(await page.getByTestId('job-type-version').innerText(), 'version 1');
+    await page.getByRole('tab', { name: 'Compile log' }).click();
+    await page.getByTestId('compile-log').filter({ hasText: 'frames: 10' }).waitFor();
     await page.getByRole('tab', { name: 'Dependency graph' }).click();
     await page.getByTestId('dependency-graph').waitFor();
     await screenshot(page, 'job');

@@ -189,6 +189,18 @@ describe('studio in the browser', function () {
     await row.first().waitFor();
     await row.first().getByRole('button', { name: 'Sleep' }).click();
     await row.first().filter({ hasText: 'asleep (after its task)' }).waitFor();
+
+    // Its details: a sleep schedule, saved and read back.
+    await row.first().getByRole('button', { name: 'simulated' }).click();
+    const schedule = page.locator('form.schedule');
+    await schedule.getByLabel('Days').fill('mo tu we');
+    await schedule.getByLabel('From').fill('09:00');
+    await schedule.getByLabel('until').fill('18:00');
+    await schedule.getByLabel('Active').check();
+    await schedule.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Sleep schedule saved.').waitFor();
+    const stored = await manager!.request('GET', `/api/v3/worker-mgt/workers/${worker!.id}/sleep-schedule`);
+    assert.deepEqual(stored.body, { is_active: true, days_of_week: 'mo tu we', start_time: '09:00', end_time: '18:00' });
     await screenshot(page, 'workers');
   });
 
@@ -237,6 +249,23 @@ describe('studio in the browser', function () {
     await page.getByTestId('job-count').filter({ hasText: '1200 jobs' }).waitFor();
     await page.getByRole('button', { name: 'Name' }).click();
     await page.getByTestId('job-row').first().getByRole('link', { name: 'bulk job 0000' }).waitFor();
+
+    // Actions on selected rows follow the list live; deleting asks first.
+    await page.getByRole('checkbox', { name: 'Select bulk job 0000' }).check();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByTestId('job-row').first().locator('.status-paused').waitFor();
+    await page.getByRole('checkbox', { name: 'queued', exact: true }).uncheck();
+    await page.getByTestId('job-count').filter({ hasText: '1201 jobs' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Select bulk job 0000' }).check();
+    await page.getByRole('button', { name: 'Delete…', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.filter({ hasText: 'Delete "bulk job 0000"?' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Delete…', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('job-count').filter({ hasText: '1200 jobs' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'bulk job 0000', exact: true }).count(), 0);
   });
 
   it('shows that it is reconnecting when the manager goes away, and live again when it is back', async function () {

@@ -1,7 +1,8 @@
 // One job: its settings and metadata, a grid of its tasks coloured by status, the task table,
 // the dependency graph, the last-rendered image, the job type version it used, and actions.
 
-import { createMemo, createResource, createSignal, For, onCleanup, Show, type JSX, createEffect } from 'solid-js';
+import { createEffect, createMemo, createResource, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
 import { api, messageOf, ok, settled, type Schema } from '../api/client.ts';
 import { connectEvents, onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
@@ -27,7 +28,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
     () => [props.jobId, reconnects()] as const,
     ([id]) => ok(api.GET('/api/v3/jobs/{job_id}', { params: { path: { job_id: id } } })),
   );
-  const [tasks, { mutate: setTasks, refetch: refetchTasks }] = createResource(
+  const [fetchedTasks, { refetch: refetchTasks }] = createResource(
     () => [props.jobId, reconnects()] as const,
     async ([id]) => (await ok(api.GET('/api/v3/jobs/{job_id}/tasks', { params: { path: { job_id: id } } }))).tasks,
   );
@@ -38,6 +39,18 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
       return result.response.status === 200 ? result.data : undefined;
     },
   );
+  // The tasks as a store: a task event changes one task's fields, and only what shows them
+  // re-renders — a job of 10,000 tasks stays cheap to follow.
+  const [taskStore, setTaskStore] = createStore<{ list: Task[] }>({ list: [] });
+  const positions = new Map<string, number>();
+  createEffect(() => {
+    const list = settled(fetchedTasks);
+    if (!list) return;
+    positions.clear();
+    list.forEach((task, index) => positions.set(task.id, index));
+    setTaskStore('list', reconcile(list, { key: 'id' }));
+  });
+  const tasks = () => taskStore.list;
   const [tab, setTab] = createSignal<Tab>('tasks');
   const [graph] = createResource(
     () => tab() === 'graph' && props.jobId,
@@ -58,20 +71,15 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
     }),
     onEvent('task', (event) => {
       if (event.job_id !== props.jobId) return;
-      const list = settled(tasks);
-      if (!list) return;
-      const index = list.findIndex((task) => task.id === event.id);
-      if (index === -1) return void refetchTasks();
-      const next = [...list];
-      next[index] = {
-        ...list[index]!,
+      const index = positions.get(event.id);
+      if (index === undefined) return void refetchTasks();
+      setTaskStore('list', index, {
         status: event.status,
         updated: event.updated,
         steps_completed: event.steps_completed,
         steps_total: event.steps_total,
         ...(event.worker ? { worker: { id: event.worker.uuid, name: event.worker.name, address: '' } } : {}),
-      };
-      setTasks(next);
+      });
     }),
     onEvent('last-rendered', (event) => {
       if (event.job_id === props.jobId) void refetchImage();
@@ -81,7 +89,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
 
   const counts = createMemo(() => {
     const byStatus = new Map<string, number>();
-    for (const task of settled(tasks) ?? []) byStatus.set(task.status, (byStatus.get(task.status) ?? 0) + 1);
+    for (const task of tasks()) byStatus.set(task.status, (byStatus.get(task.status) ?? 0) + 1);
     return [...byStatus].sort();
   });
 
@@ -171,7 +179,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
                   {counts().map(([status, count]) => `${count} ${status}`).join(' · ') || 'no tasks'}
                 </p>
                 <div class="task-grid" role="list" aria-label="Tasks by status" data-testid="task-grid">
-                  <For each={settled(tasks)?.slice(0, GRID_LIMIT)}>
+                  <For each={tasks().slice(0, GRID_LIMIT)}>
                     {(task) => (
                       <Link href={`/tasks/${task.id}`} class={`cell status-bg-${task.status}`} title={`${task.name}: ${task.status}`}>
                         <span class="visually-hidden">{`${task.name}: ${task.status}`}</span>
@@ -179,7 +187,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
                     )}
                   </For>
                 </div>
-                <Show when={(settled(tasks)?.length ?? 0) > GRID_LIMIT}>
+                <Show when={(tasks().length ?? 0) > GRID_LIMIT}>
                   <p class="muted">The grid shows the first {GRID_LIMIT} tasks; the counts above are of all of them.</p>
                 </Show>
               </div>
@@ -202,13 +210,13 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
               </For>
             </div>
             <Show when={tab() === 'tasks'}>
-              <TaskTable tasks={settled(tasks) ?? []} />
+              <TaskTable tasks={tasks()} />
             </Show>
             <Show when={tab() === 'graph'}>
               <Show when={settled(graph)} fallback={<p class="muted">{graph.error ? messageOf(graph.error) : 'Loading the graph…'}</p>}>
                 {(g) => (
                   <DependencyGraph
-                    tasks={g().nodes.map((n) => ({ id: n.id, index: n.index_in_job, name: n.name, type: n.task_type, status: settled(tasks)?.find((t) => t.id === n.id)?.status ?? n.status }))}
+                    tasks={g().nodes.map((n) => ({ id: n.id, index: n.index_in_job, name: n.name, type: n.task_type, status: taskStore.list[positions.get(n.id) ?? -1]?.status ?? n.status }))}
                     edges={g().edges}
                     onSelect={(id) => navigate(`/tasks/${id}`)}
                   />

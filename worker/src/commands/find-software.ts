@@ -116,7 +116,8 @@ async function askVersion(
     const answer = lines.find((line) => question.answer.test(line));
     if (ended.exitCode !== 0) return { problem: `failed when asked ${question.flag} (exit code ${ended.exitCode ?? ended.signal})` };
     if (answer === undefined) return { problem: `does not look like ${SOFTWARE_LABELS[software]}: its ${question.flag} said ${JSON.stringify(lines[0] ?? '')}` };
-    return answer;
+    // FFmpeg's line goes on with its copyright: `ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-…`.
+    return answer.replace(/\s+Copyright\b.*$/, '');
   } catch (error) {
     if (isAbortError(error)) return { problem: `did not answer ${question.flag} within ${timeoutMs / 1000} s` };
     return { problem: `could not be run: ${(error as Error).message}` };

@@ -202,9 +202,9 @@ export async function findRunnableTask(db: Database, worker: KnownWorker, exclud
                ORDER BY t.priority DESC, t.index_in_job
                LIMIT 1 ${lock}) AS task_id
            FROM jobs j
-           WHERE j.status ${SCHEDULABLE_JOB_SQL} AND ${tagsOf('j', 'm')}
+           WHERE j.status ${SCHEDULABLE_JOB_SQL} AND j.delete_requested_at IS NULL AND ${tagsOf('j', 'm')}
              AND j.priority = (SELECT MAX(j2.priority) FROM jobs j2
-                               WHERE j2.status ${SCHEDULABLE_JOB_SQL} AND j2.priority < ? AND ${tagsOf('j2', 'm2')})
+                               WHERE j2.status ${SCHEDULABLE_JOB_SQL} AND j2.delete_requested_at IS NULL AND j2.priority < ? AND ${tagsOf('j2', 'm2')})
          )
          SELECT level.job_priority AS level_priority, ${TASK_COLUMNS}
          FROM level LEFT JOIN tasks t ON t.id = level.task_id LEFT JOIN jobs j ON j.id = t.job_id`,

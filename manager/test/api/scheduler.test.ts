@@ -89,6 +89,10 @@ onEachDatabase('task scheduler', (manager, kind) => {
     await insertFarmJob(manager().db, { status: 'paused', tasks: [{}] });
     await insertFarmJob(manager().db, { tasks: [{ status: 'completed' }, { status: 'failed' }, { status: 'canceled' }, { status: 'paused' }] });
     assert.equal((await worker.askForTask()).status, 204);
+    // A job whose deletion was asked for (the deleter has not got to it yet) hands out nothing.
+    const { jobId } = await insertFarmJob(manager().db, { tasks: [{}] });
+    await manager().db('jobs').where('id', jobId).update({ delete_requested_at: new Date().toISOString() });
+    assert.equal((await worker.askForTask()).status, 204);
   });
 
   it('assigns a task: active, owned by the worker, logged, and its queued job becomes active', async () => {
@@ -119,7 +123,8 @@ onEachDatabase('task scheduler', (manager, kind) => {
     const changes = await manager().db('job_status_changes').where('job_id', jobId).select('from_status', 'to_status');
     assert.deepEqual(changes, [{ from_status: 'queued', to_status: 'active' }]);
     const log = await manager().request('GET', `/api/v3/tasks/${taskIds[0]}/logtail`);
-    if (log.status === 200) assert.match(log.text, new RegExp(`Task assigned to worker ${worker.name} \\(${worker.id}\\)`));
+    assert.equal(log.status, 200, log.text);
+    assert.match(log.text, new RegExp(`Task assigned to worker ${worker.name} \\(${worker.id}\\)`));
   });
 
   it('gives a worker its active task again instead of a new one', async () => {

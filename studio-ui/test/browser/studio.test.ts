@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { insertFarmJob } from '../../../manager/test/support/job-rows.ts';
 import { SimulatedWorker } from '../../../manager/test/support/simulated-worker.ts';
 import { startTestManager, type TestManager } from '../../../manager/test/support/test-manager.ts';
@@ -142,6 +143,28 @@ describe('studio in the browser', function () {
     await log.filter({ hasText: /echo done[\s\S]*echo done/ }).waitFor();
   });
 
+  it('shows the last-rendered image of a job as soon as a worker sends one', async function () {
+    const submitted = await manager!.request('POST', '/api/v3/jobs', { name: 'rendering', type: 'e2e-echo', priority: 50, submitter_platform: 'linux', settings: { message: 'hi', frames: '1', chunk_size: 1 } });
+    assert.equal(submitted.status, 200, submitted.text);
+    await page.goto(url(`/jobs/${submitted.body.id}`));
+    await page.getByTestId('task-counts').filter({ hasText: '1 queued' }).waitFor();
+    assert.equal(await page.locator('.last-rendered img').count(), 0);
+    const task = await worker!.nextTask();
+    assert.ok(task);
+    await worker!.expect(204, worker!.update(task.uuid, { taskStatus: 'active', activity: 'rendering' }));
+    const image = await sharp({ create: { width: 320, height: 180, channels: 3, background: { r: 180, g: 40, b: 30 } } }).jpeg().toBuffer();
+    const sent = await fetch(`${manager!.url}/api/v3/worker/task/${task.uuid}/output-produced`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${worker!.id}:${worker!.secret}`).toString('base64')}`, 'content-type': 'image/jpeg' },
+      body: new Uint8Array(image),
+    });
+    assert.equal(sent.status, 202);
+    await page.locator('.last-rendered img').waitFor();
+    assert.ok(await page.locator('.last-rendered img').evaluate((img: { naturalWidth: number }) => img.naturalWidth > 0), 'the image loads');
+    await worker!.expect(204, worker!.complete(task.uuid));
+    await page.getByTestId('task-counts').filter({ hasText: '1 completed' }).waitFor();
+  });
+
   it('keeps versions with diffs and rollback, and test cases that show what changed', async function () {
     await page.goto(url('/job-types/e2e-echo'));
     const editor = page.getByTestId('editor').locator('.monaco-editor');
@@ -233,7 +256,7 @@ describe('studio in the browser', function () {
     for (let i = 0; i < 1200; i++) await insertFarmJob(manager!.db, { name: `bulk job ${String(i).padStart(4, '0')}`, tasks: [{}] });
     // Rows put straight into the database make no events: the page is loaded afresh.
     await page.goto(url('/jobs'));
-    await page.getByTestId('job-count').filter({ hasText: '1201 jobs' }).waitFor();
+    await page.getByTestId('job-count').filter({ hasText: '1202 jobs' }).waitFor();
     const rendered = await page.getByTestId('job-row').count();
     assert.ok(rendered > 5 && rendered < 100, `${rendered} rows rendered`);
     await screenshot(page, 'jobs');
@@ -244,7 +267,7 @@ describe('studio in the browser', function () {
     await page.getByTestId('jobs-viewport').evaluate((element) => (element.scrollTop = element.scrollHeight));
     // Sorted by last update, newest first: the bottom row is the oldest bulk job, from the third page.
     await page.getByTestId('job-row').getByRole('link', { name: 'bulk job 0000' }).waitFor();
-    // Only the queued ones (the job of the test before is completed), by name.
+    // Only the queued ones (the jobs of the tests before are completed), by name.
     await page.getByRole('checkbox', { name: 'queued', exact: true }).check();
     await page.getByTestId('job-count').filter({ hasText: '1200 jobs' }).waitFor();
     await page.getByRole('button', { name: 'Name' }).click();
@@ -255,7 +278,7 @@ describe('studio in the browser', function () {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByTestId('job-row').first().locator('.status-paused').waitFor();
     await page.getByRole('checkbox', { name: 'queued', exact: true }).uncheck();
-    await page.getByTestId('job-count').filter({ hasText: '1201 jobs' }).waitFor();
+    await page.getByTestId('job-count').filter({ hasText: '1202 jobs' }).waitFor();
     await page.getByRole('checkbox', { name: 'Select bulk job 0000' }).check();
     await page.getByRole('button', { name: 'Delete…', exact: true }).click();
     const dialog = page.getByRole('dialog');
@@ -264,7 +287,7 @@ describe('studio in the browser', function () {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Delete…', exact: true }).click();
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await page.getByTestId('job-count').filter({ hasText: '1200 jobs' }).waitFor();
+    await page.getByTestId('job-count').filter({ hasText: '1201 jobs' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'bulk job 0000', exact: true }).count(), 0);
   });
 

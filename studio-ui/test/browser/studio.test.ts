@@ -160,7 +160,7 @@ describe('studio in the browser', function () {
     });
     assert.equal(sent.status, 202);
     await page.locator('.last-rendered img').waitFor();
-    assert.ok(await page.locator('.last-rendered img').evaluate((img: { naturalWidth: number }) => img.naturalWidth > 0), 'the image loads');
+    assert.ok(await page.locator('.last-rendered img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 'the image loads');
     await worker!.expect(204, worker!.complete(task.uuid));
     await page.getByTestId('task-counts').filter({ hasText: '1 completed' }).waitFor();
   });

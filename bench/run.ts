@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { compileBenchmarks } from './compile.ts';
 import { dispatchBenchmarks } from './dispatch.ts';
+import { studioBenchmarks } from './studio.ts';
 import { submissionBenchmarks } from './submission.ts';
 import { workerBenchmarks } from './worker.ts';
 import type { BenchRow } from './stats.ts';
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['dispatch', () => dispatchBenchmarks('sqlite')],
   ['dispatch-pg', () => dispatchBenchmarks('postgres')],
   ['worker', workerBenchmarks],
+  ['studio', studioBenchmarks],
 ];
 
 const only = process.argv.slice(2);

@@ -64,9 +64,15 @@ describe('studio in the browser', function () {
     await suggestions.getByText('Command', { exact: true }).waitFor();
     assert.ok(await suggestions.getByText('Task', { exact: true }).isVisible());
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Shift+Home');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Control+Shift+K');
+    // Signature help with the documentation of frameChunker.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('frameChunker(');
+    await page.locator('.parameter-hints-widget.visible').filter({ hasText: 'chunkSize' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+K');
+    assert.equal(await editor.locator('.view-line').filter({ hasText: /^\s*(author\.|frameChunker\(\))\s*$/ }).count(), 0, 'the lines typed for completion are gone');
 
     // The form comes from JOB_TYPE.settings; the dry-run compiles the unsaved script.
     await page.getByLabel('Chunk Size').waitFor();

@@ -5,6 +5,7 @@ import Koa from 'koa';
 import { stringify } from 'yaml';
 import { allHandlers } from './handlers/index.ts';
 import type { ManagerServices } from './handlers/context.ts';
+import { addonDownload } from './http/addon-download.ts';
 import { apiDocument } from './http/api-document.ts';
 import { errorMiddleware } from './http/error-middleware.ts';
 import { buildApiRouter } from './http/router.ts';
@@ -39,6 +40,7 @@ export function createApp(services: ManagerServices): Koa {
   const router = buildApiRouter({ document, handlers: allHandlers(services) });
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(addonDownload(services.version));
   app.use(studioFiles());
   return app;
 }

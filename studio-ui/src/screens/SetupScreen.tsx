@@ -6,6 +6,7 @@ import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
 import { api, messageOf, ok, type Schema, settled } from '../api/client.ts';
 import { notify } from '../components/notices.tsx';
 import { navigate } from '../router.tsx';
+import { PLATFORMS, platformValues, withPlatformValues, type FileVariable, type Platform } from '../logic/platform-values.ts';
 
 type BlenderCheck = Schema<'BlenderPathCheckResult'>;
 
@@ -107,6 +108,55 @@ export function SetupScreen(): JSX.Element {
       <button type="button" class="primary" disabled={saving() || !blender()?.is_usable || !storagePath()} onClick={() => void save()}>
         Save and use these settings
       </button>
+      <Show when={!settled(configuration)?.isFirstRun}>
+        <BlenderPerPlatform />
+      </Show>
     </section>
   );
 }
+
+/** Blender as workers of each platform start it: the `blender` variable in the configuration file. */
+function BlenderPerPlatform(): JSX.Element {
+  // Asked for as JSON (the operation can also answer the file's YAML text).
+  const [file, { refetch }] = createResource(async () => (await ok(api.GET('/api/v3/configuration/file'))) as Record<string, unknown>);
+  const [edits, setEdits] = createSignal<Partial<Record<Platform, string>>>({});
+  const current = () => platformValues((settled(file)?.variables as Record<string, FileVariable> | undefined)?.blender);
+  const valueFor = (platform: Platform) => edits()[platform] ?? current()[platform];
+
+  async function save(): Promise<void> {
+    const whole = settled(file);
+    if (!whole) return;
+    const variables = { ...((whole.variables as Record<string, FileVariable> | undefined) ?? {}) };
+    variables.blender = withPlatformValues(variables.blender, Object.fromEntries(PLATFORMS.map((p) => [p, valueFor(p)])));
+    try {
+      await ok(api.PUT('/api/v3/configuration/file', { body: { ...whole, variables } }));
+      notify('Saved in the configuration file; the manager uses it from its next start.');
+      setEdits({});
+      void refetch();
+    } catch (error) {
+      notify(`Not saved: ${messageOf(error)}`, 'error');
+    }
+  }
+
+  return (
+    <>
+      <h2>Blender on each platform</h2>
+      <p>Where workers on each operating system find Blender, when it is not the same everywhere.</p>
+      <Show when={settled(file)} fallback={<p class="muted">{file.error ? messageOf(file.error) : 'Loading the configuration…'}</p>}>
+        <For each={PLATFORMS}>
+          {(platform) => (
+            <label>
+              {PLATFORM_NAMES[platform]}{' '}
+              <input type="text" size="50" value={valueFor(platform)} onInput={(e) => setEdits({ ...edits(), [platform]: e.currentTarget.value })} data-testid={`blender-${platform}`} />
+            </label>
+          )}
+        </For>
+        <button type="button" disabled={Object.keys(edits()).length === 0} onClick={() => void save()}>
+          Save for the next start
+        </button>
+      </Show>
+    </>
+  );
+}
+
+const PLATFORM_NAMES: Record<Platform, string> = { linux: 'Linux', windows: 'Windows', darwin: 'macOS' };

@@ -252,6 +252,14 @@ describe('studio in the browser', function () {
         await page.getByRole('button', { name: 'Save and use these settings' }).click();
         await page.getByTestId('job-count').waitFor();
         assert.equal(await page.getByRole('link', { name: 'Set up the farm' }).count(), 0);
+        // Set up, the page also edits Blender per platform, in the configuration file.
+        await page.getByRole('link', { name: 'Setup', exact: true }).click();
+        const windows = page.getByTestId('blender-windows');
+        await windows.fill('D:\\Blender 4.5\\blender.exe');
+        await page.getByRole('button', { name: 'Save for the next start' }).click();
+        await page.getByText('Saved in the configuration file').waitFor();
+        const stored = await manager!.request('GET', '/api/v3/configuration/file');
+        assert.ok(stored.body.variables.blender.values.some((v: { platform?: string; value: string }) => v.platform === 'windows' && v.value === 'D:\\Blender 4.5\\blender.exe'));
       }
     } finally {
       await rm(shared, { recursive: true, force: true });

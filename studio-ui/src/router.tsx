@@ -10,8 +10,20 @@ export { path as currentPath };
 
 window.addEventListener('popstate', () => setPath(window.location.pathname));
 
+let leaveGuard: (() => string | undefined) | undefined;
+
+/** While set, leaving the page in the app first asks the question `guard` returns (none: just go). */
+export function guardLeaving(guard: () => string | undefined): () => void {
+  leaveGuard = guard;
+  return () => {
+    if (leaveGuard === guard) leaveGuard = undefined;
+  };
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === window.location.pathname + window.location.search) return;
+  const question = leaveGuard?.();
+  if (question !== undefined && !window.confirm(question)) return;
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   setPath(new URL(to, window.location.origin).pathname);

@@ -20,7 +20,7 @@ import { markerOf } from '../logic/compile-markers.ts';
 import { graphOfCompiledTasks } from '../logic/graph-layout.ts';
 import { splitLines } from '../logic/line-diff.ts';
 import { formFields, initialValues, settingsFromForm, valuesFromSettings, type FormValues, type SettingField, type SettingProblem } from '../logic/settings-form.ts';
-import { Link, navigate } from '../router.tsx';
+import { guardLeaving, Link, navigate } from '../router.tsx';
 import { isDark, theme } from '../theme.ts';
 import { shortTime } from './JobsScreen.tsx';
 
@@ -132,6 +132,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   };
   window.addEventListener('beforeunload', onLeave);
   onCleanup(() => window.removeEventListener('beforeunload', onLeave));
+  onCleanup(guardLeaving(() => (editable() && dirty() && source() !== '' ? `"${name() || 'This job type'}" has unsaved changes. Leave without saving them?` : undefined)));
 
   // JOB_TYPE of the script as it is now (unsaved edits included), for the form.
   const [readSource, setReadSource] = createSignal('');

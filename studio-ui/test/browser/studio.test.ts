@@ -198,6 +198,12 @@ describe('studio in the browser', function () {
     await page.getByTestId('diff').filter({ hasText: 'chunk-1-5' }).waitFor();
     await screenshot(page, 'studio-tests');
 
+    // Leaving with unsaved changes asks first; staying keeps them.
+    const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => (resolve(dialog.message()), void dialog.dismiss())));
+    await page.getByRole('link', { name: '← Job types' }).click();
+    assert.match(await asked, /"e2e-echo" has unsaved changes/);
+    assert.equal(new URL(page.url()).pathname, '/job-types/e2e-echo');
+
     // Saved as version 2; version 1 compared and rolled back to (as version 3).
     await page.getByTestId('save').click();
     await page.getByTestId('type-version').filter({ hasText: 'version 2' }).waitFor();

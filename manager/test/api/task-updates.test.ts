@@ -88,6 +88,25 @@ onEachDatabase('task updates', (manager) => {
     assert.equal(job.body.steps_completed, 6);
   });
 
+  it('completes a job exactly once when all its tasks are completed by their workers at the same moment', async function () {
+    this.timeout(60_000);
+    const count = 12;
+    for (let round = 0; round < 3; round++) {
+      const type = uniqueTaskType();
+      const { jobId } = await insertJobOfType(manager().db, type, count, 1);
+      const workers = await workersFor(manager(), type, count);
+      const tasks = (await Promise.all(workers.map((worker) => worker.nextTask()))) as AssignedTask[];
+      assert.equal(new Set(tasks.map((t) => t?.uuid)).size, count, 'every worker runs a task of its own');
+      const answers = await Promise.all(workers.map((worker, i) => worker.complete(tasks[i]!.uuid)));
+      assert.deepEqual(answers.map((answer) => answer.status), Array(count).fill(204));
+      assert.equal(await jobStatus(manager(), jobId), 'completed');
+      const completions = await manager().db('job_status_changes').where({ job_id: jobId, to_status: 'completed' }).select('from_status');
+      assert.deepEqual(completions, [{ from_status: 'active' }], 'the job completed once');
+      const counted = await manager().db('job_task_counts').where('job_id', jobId).andWhere('n', '>', 0).select('status', 'n');
+      assert.deepEqual(counted.map((row) => [row.status, Number(row.n)]), [['completed', count]]);
+    }
+  });
+
   it('soft-fails a task until three different workers failed it, then fails it and the job', async () => {
     const type = uniqueTaskType();
     const { jobId, taskIds } = await insertJobOfType(manager().db, type, 1);

@@ -69,6 +69,16 @@ export function WorkersScreen(): JSX.Element {
     }
   }
 
+  async function deleteTag(tag: Schema<'WorkerTag'>): Promise<void> {
+    if (!(await confirmAction(`Delete the tag "${tag.name}"?`, 'Workers lose the tag; jobs limited to it can then run on any worker.', 'Delete'))) return;
+    try {
+      await ok(api.DELETE('/api/v3/worker-mgt/tag/{tag_id}', { params: { path: { tag_id: tag.id! } } }));
+      void refetchTags();
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
   return (
     <section>
       <div class="row">
@@ -136,7 +146,20 @@ export function WorkersScreen(): JSX.Element {
         </tbody>
       </table>
       <h2>Tags</h2>
-      <p class="muted">{(settled(tags) ?? []).map((t) => t.name).join(', ') || 'No tags. A job limited to a tag runs only on the workers that have it.'}</p>
+      <Show when={(settled(tags) ?? []).length > 0} fallback={<p class="muted">No tags. A job limited to a tag runs only on the workers that have it.</p>}>
+        <ul class="tags" data-testid="tags">
+          <For each={settled(tags)}>
+            {(tag) => (
+              <li>
+                <strong>{tag.name}</strong> {tag.description ? <span class="muted">{tag.description}</span> : ''}{' '}
+                <button type="button" class="danger" onClick={() => void deleteTag(tag)}>
+                  Delete…
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
     </section>
   );
 }

@@ -236,6 +236,16 @@ describe('studio in the browser', function () {
     await page.getByText('Sleep schedule saved.').waitFor();
     const stored = await manager!.request('GET', `/api/v3/worker-mgt/workers/${worker!.id}/sleep-schedule`);
     assert.deepEqual(stored.body, { is_active: true, days_of_week: 'mo tu we', start_time: '09:00', end_time: '18:00' });
+
+    // A tag: made, given to the worker, shown in its row, deleted after asking.
+    page.once('dialog', (dialog) => void dialog.accept('gpu'));
+    await page.getByRole('button', { name: 'New tag…' }).click();
+    await page.getByTestId('tags').getByText('gpu').waitFor();
+    await page.locator('.worker-details').getByRole('checkbox', { name: 'gpu' }).check();
+    await row.first().getByRole('cell', { name: 'gpu', exact: true }).waitFor();
+    await page.getByTestId('tags').getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('tags').waitFor({ state: 'detached' });
     await screenshot(page, 'workers');
   });
 

@@ -1,0 +1,175 @@
+// The add-on in real Blender against a real manager with shared storage: installed from the
+// zip the manager serves, a small generated project is submitted through the Tablao panel's
+// operators; the job, its settings and its files are then checked through the API and on disk.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startTestManager, type TestManager } from '../../manager/test/support/test-manager.ts';
+
+const run = promisify(execFile);
+const SCRIPT = fileURLToPath(new URL('./blender/submit_in_blender.py', import.meta.url));
+
+interface OperatorCall extends Array<unknown> {
+  0: string[];
+  1: string;
+}
+
+interface BlenderResult {
+  unreachable: OperatorCall;
+  connected: OperatorCall;
+  connected_status: string;
+  job_name_from_file: string;
+  stored_image_path: string;
+  refresh: OperatorCall;
+  job_type_choices: string[];
+  frames_prefilled: string;
+  form: Record<string, { type: string; subtype: string; readonly: boolean }>;
+  render_output_path_shown: string;
+  submit: OperatorCall;
+  submit_status: string;
+  job_id: string;
+  job_url: string;
+  original_unchanged: boolean;
+  image_path_after: string;
+  original_image_path_on_disk: string;
+  stale: OperatorCall;
+  stale_failed_flag: boolean;
+  copy: { image_path: string; image_exists: boolean; library_paths: string[]; library_exists: boolean[]; linked_material_loaded: boolean };
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+}
+
+describe('Blender add-on in real Blender (shared storage)', function () {
+  this.timeout(120_000);
+  let manager: TestManager;
+  let dir: string;
+  let storage: string;
+  let result: BlenderResult;
+
+  before(async function () {
+    const found = await run('which', ['blender']).then(() => true, () => false);
+    if (!found && process.env.TABLAO_SKIP_BLENDER_TESTS) this.skip();
+    assert.ok(found, "blender is not installed: install Debian's blender package (.ci/run does), or set TABLAO_SKIP_BLENDER_TESTS=1");
+    dir = await mkdtemp(join(tmpdir(), 'tablao-addon-'));
+    storage = join(dir, 'storage');
+    await mkdir(storage);
+    manager = await startTestManager('sqlite', { sharedStoragePath: storage });
+
+    const zip = Buffer.from(await (await fetch(`${manager.url}/tablao-addon.zip`)).arrayBuffer());
+    await writeFile(join(dir, 'tablao-addon.zip'), zip);
+    const args = {
+      zip: join(dir, 'tablao-addon.zip'),
+      manager_url: manager.url,
+      unreachable_url: `http://127.0.0.1:${await closedPort()}`,
+      project: join(dir, 'project'),
+      renders: join(dir, 'renders'),
+      output: join(dir, 'result.json'),
+    };
+    const env = { ...process.env, BLENDER_USER_SCRIPTS: join(dir, 'user-scripts'), BLENDER_USER_CONFIG: join(dir, 'user-config') };
+    try {
+      await run('blender', ['--background', '--factory-startup', '--python-exit-code', '1', '--python', SCRIPT, '--', JSON.stringify(args)], { env, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      const failed = error as { stdout?: string; stderr?: string };
+      throw new Error(`Blender failed:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, { cause: error });
+    }
+    result = JSON.parse(await readFile(args.output, 'utf8')) as BlenderResult;
+  });
+
+  after(async () => {
+    await manager?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('tests the connection: a clear message when nothing answers, the name and version when the manager does', () => {
+    assert.deepEqual(result.unreachable[0], ['CANCELLED']);
+    assert.match(result.unreachable[1], /Cannot reach the manager at http:\/\/127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(result.unreachable[1], /Traceback/);
+    assert.deepEqual(result.connected, [['FINISHED'], '']);
+    assert.match(result.connected_status, /Connected to Test Manager \(version 3\.9 \(Tablao \d+\.\d+\.\d+\)\)/);
+  });
+
+  it('builds the form from the job type: types, folder picker, read-only settings, link toggle, values worked out', () => {
+    assert.deepEqual(result.refresh[0], ['FINISHED']);
+    assert.ok(result.job_type_choices.includes('simple-blender-render'), result.job_type_choices.join(', '));
+    assert.equal(result.job_name_from_file, 'scene');
+    assert.equal(result.form.frames?.type, 'STRING');
+    assert.equal(result.form.chunk_size?.type, 'INT');
+    assert.equal(result.form.render_output_root?.subtype, 'DIR_PATH');
+    assert.equal(result.form.render_output_path?.readonly, true);
+    assert.equal(result.form.autoeval_frames?.type, 'BOOLEAN');
+    assert.equal(result.form.fps?.type, 'FLOAT');
+    assert.equal(result.frames_prefilled, '1-3');
+    assert.equal(result.render_output_path_shown, join(dir, 'renders', 'sh010', 'sh010 lighting', '{timestamp}', '######'));
+  });
+
+  it('submits: the job arrives with the form\'s settings and those Blender worked out', async () => {
+    assert.deepEqual(result.submit, [['FINISHED'], ''], result.submit_status);
+    assert.equal(result.job_url, `${manager.url}/jobs/${result.job_id}`);
+    const response = await manager.request('GET', `/api/v3/jobs/${result.job_id}`);
+    assert.equal(response.status, 200);
+    const job = response.body as { name: string; type: string; priority: number; settings: Record<string, unknown>; submitter_platform: string; type_etag: string };
+    assert.equal(job.name, 'sh010 lighting');
+    assert.equal(job.type, 'simple-blender-render');
+    assert.equal(job.priority, 70);
+    assert.equal(job.submitter_platform, 'linux');
+    assert.equal(job.settings.frames, '1-3');
+    assert.equal(job.settings.chunk_size, 2);
+    assert.equal(job.settings.fps, 24);
+    assert.equal(job.settings.format, 'PNG');
+    assert.equal(job.settings.scene, 'Scene');
+    assert.equal(job.settings.image_file_extension, '.png');
+    assert.equal(job.settings.render_output_root, join(dir, 'renders'));
+    assert.match(String(job.settings.render_output_path), new RegExp(`^${join(dir, 'renders', 'sh010', 'sh010 lighting')}/\\d{4}-\\d{2}-\\d{2}_\\d{6}/######$`));
+    const tasks = await manager.request('GET', `/api/v3/jobs/${result.job_id}/tasks`);
+    const names = (tasks.body as { tasks: { name: string }[] }).tasks.map((task) => task.name);
+    assert.equal(names.filter((name) => name.startsWith('render')).length, 2, names.join(', '));
+  });
+
+  it('puts a copy of the .blend with its texture and library in the job\'s folder, paths rewritten, the artist\'s file untouched', async () => {
+    const response = await manager.request('GET', `/api/v3/jobs/${result.job_id}`);
+    const blendfile = String((response.body as { settings: Record<string, unknown> }).settings.blendfile);
+    assert.ok(blendfile.startsWith(storage + '/'), blendfile);
+    const [folder] = relative(storage, blendfile).split('/');
+    assert.match(folder!, /^\d{4}-\d{2}-\d{2}_\d{6}-sh010_lighting$/);
+    assert.deepEqual(await filesUnder(join(storage, folder!)), ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']);
+    assert.ok(existsSync(blendfile));
+    assert.equal(result.original_unchanged, true);
+    assert.equal(result.stored_image_path, join(dir, 'project', 'tex', 'wood.png'), 'the scene uses the texture by absolute path');
+    assert.equal(result.image_path_after, result.stored_image_path, 'the path in the open file is put back');
+    assert.equal(result.original_image_path_on_disk, result.stored_image_path, "the artist's file keeps its paths");
+    assert.equal(result.copy.image_path, '//../../tex/wood.png');
+    assert.equal(result.copy.image_exists, true);
+    assert.deepEqual(result.copy.library_paths, ['//../../lib/mats.blend']);
+    assert.deepEqual(result.copy.library_exists, [true]);
+    assert.equal(result.copy.linked_material_loaded, true);
+  });
+
+  it('refuses a job type that changed on the manager with a message to refresh, and submits nothing', async () => {
+    assert.equal(result.stale[0][0], 'CANCELLED');
+    assert.match(result.stale[1], /refresh the job types/);
+    assert.doesNotMatch(result.stale[1], /Traceback/);
+    assert.equal(result.stale_failed_flag, true);
+    const jobs = await manager.request('GET', '/api/v3/jobs');
+    assert.equal((jobs.body as { jobs: unknown[] }).jobs.length, 1);
+  });
+});

@@ -68,10 +68,9 @@ export function JobsScreen(): JSX.Element {
     }
   }
 
-  const range = createMemo(() => {
-    version();
-    return visibleRange({ scrollTop: scrollTop(), viewportHeight: viewportHeight(), rowHeight: ROW_HEIGHT, count: pages.total });
-  });
+  /** How many jobs match, as of the last page fetched (the page store itself is not reactive; `version` says when it changed). */
+  const total = createMemo(() => (version(), pages.total));
+  const range = createMemo(() => visibleRange({ scrollTop: scrollTop(), viewportHeight: viewportHeight(), rowHeight: ROW_HEIGHT, count: total() }));
 
   function reload(): void {
     generation++;
@@ -88,6 +87,7 @@ export function JobsScreen(): JSX.Element {
     loading.clear();
     pages.clear();
     pages.total = 0;
+    setVersion((v) => v + 1);
     setSelected(new Set<string>());
     if (viewport) viewport.scrollTop = 0;
     setScrollTop(0);
@@ -130,7 +130,7 @@ export function JobsScreen(): JSX.Element {
     version();
     const ids = selected();
     const jobs: Job[] = [];
-    for (let row = 0; row < pages.total && jobs.length < ids.size; row++) {
+    for (let row = 0; row < total() && jobs.length < ids.size; row++) {
       const job = pages.row(row);
       if (job && ids.has(job.id)) jobs.push(job);
     }
@@ -217,7 +217,7 @@ export function JobsScreen(): JSX.Element {
       <div class="row">
         <h1>Jobs</h1>
         <span class="muted" data-testid="job-count">
-          {pages.total !== undefined && loaded() ? `${version() >= 0 ? pages.total : 0} job${pages.total === 1 ? '' : 's'}` : ''}
+          {loaded() ? `${total()} job${total() === 1 ? '' : 's'}` : ''}
         </span>
       </div>
       <div class="toolbar" role="toolbar" aria-label="Filters">
@@ -251,7 +251,7 @@ export function JobsScreen(): JSX.Element {
           The jobs could not be loaded: {loadError()} <button type="button" onClick={reload}>Try again</button>
         </p>
       </Show>
-      <div class="vtable jobs-table" role="table" aria-label="Jobs" aria-rowcount={pages.total + 1}>
+      <div class="vtable jobs-table" role="table" aria-label="Jobs" aria-rowcount={total() + 1}>
         <div class="vrow vhead" role="row">
           <span role="columnheader" class="cell-check" />
           <For each={COLUMNS}>
@@ -303,7 +303,7 @@ export function JobsScreen(): JSX.Element {
               </For>
             </div>
           </div>
-          <Show when={loaded() && pages.total === 0 && version() >= 0}>
+          <Show when={loaded() && total() === 0}>
             <p class="empty">
               No jobs{statusFilter().length || submitter() ? ' match these filters' : ' yet'}. Submit one from Blender's Tablao/Flamenco add-on, or from a{' '}
               <a href="/job-types" onClick={(e) => (e.preventDefault(), navigate('/job-types'))}>

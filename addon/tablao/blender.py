@@ -367,6 +367,11 @@ class TABLAO_OT_submit_job(bpy.types.Operator):
             return self.fail(context, str(error))
         except OSError as error:
             return self.fail(context, f"Could not write the job's files: {error}")
+        except Exception as error:  # a bug of the add-on: still a message, with the details in the console
+            import traceback
+
+            traceback.print_exc()
+            return self.fail(context, f"The submission failed: {type(error).__name__}: {error} (details in the system console)")
 
     def _submit(self, context: Any) -> set[str]:
         wm = context.window_manager
@@ -468,7 +473,7 @@ class TABLAO_PT_job_submission(bpy.types.Panel):
             box = layout.column(align=True)
             for spec in _State.specs:
                 if spec.shown_in_addon:
-                    self.draw_setting(box, group, spec)
+                    _draw_setting(box, group, spec)
 
         layout.separator()
         layout.operator("tablao.submit_job", icon="RENDER_ANIMATION")
@@ -478,28 +483,31 @@ class TABLAO_PT_job_submission(bpy.types.Panel):
             op = layout.operator("wm.url_open", text="Open the Job in the Studio", icon="URL")
             op.url = wm.tablao_last_job_url
 
-    def draw_setting(self, layout: Any, group: Any, spec: form.FieldSpec) -> None:
-        row = layout.row(align=True)
-        if not spec.editable:
-            row.prop(group, spec.key)
-            return
-        if spec.link_button:
-            toggle = form.autoeval_name(spec.key)
-            if getattr(group, toggle):
-                split = row.split(factor=0.4, align=True)
-                split.alignment = "RIGHT"
-                split.label(text=spec.label)
-                inner = split.row(align=True)
-                inner.label(text=spec.eval_description or spec.eval)
-                inner.prop(group, toggle, text="", icon="LINKED")
-                return
-            row.prop(group, spec.key)
-            row.prop(group, toggle, text="", icon="UNLINKED")
+
+
+def _draw_setting(layout: Any, group: Any, spec: form.FieldSpec) -> None:
+    """One setting: read-only, with its link toggle, or editable with a button for its expression."""
+    row = layout.row(align=True)
+    if not spec.editable:
+        row.prop(group, spec.key)
+        return
+    if spec.link_button:
+        toggle = form.autoeval_name(spec.key)
+        if getattr(group, toggle):
+            split = row.split(factor=0.4, align=True)
+            split.alignment = "RIGHT"
+            split.label(text=spec.label)
+            inner = split.row(align=True)
+            inner.label(text=spec.eval_description or spec.eval)
+            inner.prop(group, toggle, text="", icon="LINKED")
             return
         row.prop(group, spec.key)
-        if spec.eval:
-            op = row.operator("tablao.eval_setting", text="", icon="SCRIPTPLUGINS")
-            op.setting_key = spec.key
+        row.prop(group, toggle, text="", icon="UNLINKED")
+        return
+    row.prop(group, spec.key)
+    if spec.eval:
+        op = row.operator("tablao.eval_setting", text="", icon="SCRIPTPLUGINS")
+        op.setting_key = spec.key
 
 
 # -- registration ----------------------------------------------------------------------

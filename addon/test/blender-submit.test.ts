@@ -41,6 +41,10 @@ interface BlenderResult {
   original_image_path_on_disk: string;
   stale: OperatorCall;
   stale_failed_flag: boolean;
+  drawn: [string, string][];
+  drawn_submitted: [string, string][];
+  drawn_after: [string, string][];
+  drawn_preferences: [string, string][];
   copy: { image_path: string; image_exists: boolean; library_paths: string[]; library_exists: boolean[]; linked_material_loaded: boolean };
 }
 
@@ -120,6 +124,22 @@ describe('Blender add-on in real Blender (shared storage)', function () {
     assert.equal(result.form.fps?.type, 'FLOAT');
     assert.equal(result.frames_prefilled, '1-3');
     assert.equal(result.render_output_path_shown, join(dir, 'renders', 'sh010', 'sh010 lighting', '{timestamp}', '######'));
+  });
+
+  it('draws the panel and the preferences with the form\'s settings, and the studio link once submitted', () => {
+    const shown = (drawn: [string, string][]) => drawn.filter(([kind]) => kind === 'prop').map(([, name]) => name);
+    assert.deepEqual(shown(result.drawn), [
+      'tablao_job_name', 'tablao_job_priority', 'tablao_submit_paused', 'tablao_job_type', 'tablao_worker_tag',
+      'autoeval_frames', 'chunk_size', 'render_output_root', 'add_path_components', 'render_output_path',
+    ]);
+    assert.ok(result.drawn.some(([kind, text]) => kind === 'label' && text === 'Frame range of the scene'), 'the linked setting shows its evalInfo description');
+    assert.ok(result.drawn.some(([kind, name]) => kind === 'operator' && name === 'tablao.submit_job'));
+    assert.ok(!result.drawn.some(([, name]) => name === 'wm.url_open'));
+    assert.ok(result.drawn_submitted.some(([kind, name]) => kind === 'operator' && name === 'wm.url_open'), 'the studio link after submitting');
+    assert.ok(result.drawn_submitted.some(([kind, text]) => kind === 'label' && text.includes(result.job_id)));
+    assert.ok(result.drawn_after.some(([kind, text]) => kind === 'label' && /refresh the job types/.test(text)), 'the refusal is shown in the panel');
+    assert.deepEqual(result.drawn_preferences.filter(([kind]) => kind !== 'label'), [['prop', 'manager_url'], ['operator', 'tablao.test_connection']]);
+    assert.ok(result.drawn_preferences.some(([kind, text]) => kind === 'label' && text.startsWith('Connected to Test Manager')));
   });
 
   it('submits: the job arrives with the form\'s settings and those Blender worked out', async () => {

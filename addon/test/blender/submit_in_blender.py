@@ -87,6 +87,39 @@ result["form"] = {
     prop.identifier: {"type": prop.type, "subtype": getattr(prop, "subtype", ""), "readonly": prop.is_readonly}
     for prop in settings.bl_rna.properties if prop.identifier not in ("rna_type", "name")
 }
+
+
+class Layout:
+    """Stands in for UILayout when drawing without a screen: checks every property and
+    operator the panel names exists, and records the labels."""
+
+    def __init__(self, record):
+        self.record = record
+
+    def __getattr__(self, name):  # row, column, split, box, separator…
+        return lambda *args, **kwargs: self
+
+    def prop(self, data, name, **kwargs):
+        assert name in data.bl_rna.properties, f"the panel shows {name!r}, which {data!r} does not have"
+        self.record.append(("prop", name))
+
+    def operator(self, idname, **kwargs):
+        category, name = idname.split(".")
+        assert hasattr(getattr(bpy.ops, category), name), f"no operator {idname}"
+        self.record.append(("operator", idname))
+        return type("Properties", (), {})()
+
+    def label(self, text="", **kwargs):
+        self.record.append(("label", text))
+
+
+def draw(panel_class):
+    record = []
+    panel_class.draw(type("Panel", (), {"layout": Layout(record)})(), bpy.context)
+    return record
+
+
+result["drawn"] = draw(tablao_blender.TABLAO_PT_job_submission)
 scene.tablao_job_name = "sh010 lighting"
 scene.tablao_job_priority = 70
 settings.chunk_size = 2
@@ -101,6 +134,7 @@ wm = bpy.context.window_manager
 result["submit_status"] = wm.tablao_submit_status
 result["job_id"] = wm.tablao_last_job_id
 result["job_url"] = wm.tablao_last_job_url
+result["drawn_submitted"] = draw(tablao_blender.TABLAO_PT_job_submission)
 result["original_unchanged"] = sha256(blendfile) == before
 result["image_path_after"] = bpy.data.images["wood"].filepath_raw
 
@@ -109,6 +143,21 @@ for job_type in tablao_blender._State.cache.job_types:
     if job_type["name"] == "simple-blender-render":
         job_type["etag"] = "0" * 40
 result["stale"] = call(bpy.ops.tablao.submit_job)
+result["drawn_after"] = draw(tablao_blender.TABLAO_PT_job_submission)
+result["drawn_preferences"] = []
+
+
+class PreferencesDrawn:
+    def __init__(self, prefs):
+        self.layout = Layout(result["drawn_preferences"])
+        self._prefs = prefs
+
+    def __getattr__(self, name):
+        return getattr(self._prefs, name)
+
+
+call(bpy.ops.tablao.test_connection)
+tablao_blender.TablaoPreferences.draw(PreferencesDrawn(prefs), bpy.context)
 result["stale_failed_flag"] = wm.tablao_submit_failed
 
 # The copy on the farm: its paths lead to the copied files.

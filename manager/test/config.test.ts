@@ -79,6 +79,36 @@ describe('the configuration file', () => {
     }
   });
 
+  it('has Flamenco\'s Shaman section: on (but not on Windows), a look every day for files unused for 31 days', async () => {
+    const config = await loadConfig({ dataDir: join(dir, 'data') });
+    assert.deepEqual(config.shaman, {
+      enabled: process.platform !== 'win32',
+      garbageCollect: { periodMs: 24 * 3_600_000, maxAgeMs: 744 * 3_600_000, extraCheckoutPaths: [] },
+    });
+    assert.deepEqual(parse(await readFile(config.configFile, 'utf8')).shaman, {
+      enabled: process.platform !== 'win32',
+      garbageCollect: { period: '24h0m0s', maxAge: '744h0m0s', extraCheckoutPaths: [] },
+    });
+    const file = await withFile('shaman:\n  enabled: false\n  garbageCollect:\n    period: 1h30m\n    extraCheckoutPaths: [/render/old-jobs]\n');
+    assert.deepEqual((await loadConfig({ configFile: file, dataDir: dir })).shaman, {
+      enabled: false,
+      garbageCollect: { periodMs: 90 * 60_000, maxAgeMs: 744 * 3_600_000, extraCheckoutPaths: ['/render/old-jobs'] },
+    });
+  });
+
+  it('refuses Shaman settings it cannot use, naming them', async () => {
+    const cases: [string, RegExp][] = [
+      ['shaman:\n  enabled: yes please\n', /"shaman\.enabled" must be boolean/],
+      ['shaman:\n  garbageCollect:\n    period: 1 day\n', /"shaman\.garbageCollect\.period" must be a duration such as 24h0m0s/],
+      ['shaman:\n  garbageCollect:\n    maxAge: 0s\n', /"shaman\.garbageCollect\.maxAge" cannot be 0/],
+      ['shaman:\n  garbageColect: {}\n', /"shaman" has "garbageColect"/],
+    ];
+    for (const [text, message] of cases) {
+      const file = await withFile(text);
+      await assert.rejects(loadConfig({ configFile: file, dataDir: dir }), (error: Error) => error instanceof ConfigError && message.test(error.message), text);
+    }
+  });
+
   it('refuses a --config file that does not exist, instead of making one', async () => {
     const file = join(dir, 'missing.yaml');
     await assert.rejects(loadConfig({ configFile: file, dataDir: dir }), /missing\.yaml does not exist/);

@@ -10,6 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_VARIABLES, type VariableDefinitions } from '../domain/variables.ts';
+import { formatGoDuration, GO_DURATION_PATTERN, parseGoDuration } from '../shaman/go-duration.ts';
 
 export interface ManagerConfig {
   managerName: string;
@@ -25,6 +26,21 @@ export interface ManagerConfig {
   variables: VariableDefinitions;
   /** The config file this came from. */
   configFile: string;
+  /** Shaman, the upload API for studios whose artists cannot reach the shared storage; off when absent. */
+  shaman?: ShamanConfig;
+}
+
+/** Flamenco's `shaman` settings; the file store and checkouts live in the shared storage. */
+export interface ShamanConfig {
+  enabled: boolean;
+  garbageCollect: {
+    /** How often files no checkout uses are looked for; 0 = never. */
+    periodMs: number;
+    /** How long an unused file is kept after it was last uploaded or asked for. */
+    maxAgeMs: number;
+    /** Folders besides `<shared storage>/jobs` whose links to stored files keep them. */
+    extraCheckoutPaths: string[];
+  };
 }
 
 export interface ConfigOverrides {
@@ -50,6 +66,13 @@ export interface FileConfig {
   database?: string;
   shared_storage_path?: string;
   variables?: Record<string, FileVariable>;
+  shaman?: FileShamanSettings;
+}
+
+/** The `shaman` section, in Flamenco's names; durations in Go's form ("24h0m0s"). */
+export interface FileShamanSettings {
+  enabled?: boolean;
+  garbageCollect?: { period?: string; maxAge?: string; extraCheckoutPaths?: string[] };
 }
 
 const fileSchema = {
@@ -87,6 +110,22 @@ const fileSchema = {
         },
       },
     },
+    shaman: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        garbageCollect: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            period: { type: 'string', pattern: GO_DURATION_PATTERN },
+            maxAge: { type: 'string', pattern: GO_DURATION_PATTERN },
+            extraCheckoutPaths: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 4096 } },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -99,6 +138,9 @@ const DEFAULTS: Required<FileConfig> = {
   database: '',
   shared_storage_path: '',
   variables: toFileVariables(DEFAULT_VARIABLES),
+  // Flamenco's defaults: on except on Windows (symbolic links need special rights there), a
+  // look every day for files unused for 31 days.
+  shaman: { enabled: process.platform !== 'win32', garbageCollect: { period: '24h0m0s', maxAge: '744h0m0s', extraCheckoutPaths: [] } },
 };
 
 export class ConfigError extends Error {}
@@ -123,6 +165,32 @@ export async function loadConfig(overrides: ConfigOverrides = {}): Promise<Manag
     sharedStoragePath: merged.shared_storage_path,
     variables: fromFileVariables(merged.variables),
     configFile,
+    shaman: fromFileShaman(merged.shaman),
+  };
+}
+
+/** The file's `shaman` section with Flamenco's defaults for what it leaves out. */
+export function fromFileShaman(settings: FileShamanSettings): ShamanConfig {
+  const defaults = DEFAULTS.shaman.garbageCollect as Required<NonNullable<FileShamanSettings['garbageCollect']>>;
+  const gc = { ...defaults, ...settings.garbageCollect };
+  return {
+    enabled: settings.enabled ?? (DEFAULTS.shaman.enabled as boolean),
+    garbageCollect: {
+      periodMs: parseGoDuration(gc.period) ?? 0,
+      maxAgeMs: parseGoDuration(gc.maxAge) ?? 0,
+      extraCheckoutPaths: [...gc.extraCheckoutPaths],
+    },
+  };
+}
+
+export function toFileShaman(shaman: ShamanConfig): FileShamanSettings {
+  return {
+    enabled: shaman.enabled,
+    garbageCollect: {
+      period: formatGoDuration(shaman.garbageCollect.periodMs),
+      maxAge: formatGoDuration(shaman.garbageCollect.maxAgeMs),
+      extraCheckoutPaths: [...shaman.garbageCollect.extraCheckoutPaths],
+    },
   };
 }
 
@@ -151,6 +219,10 @@ export function parseConfigText(text: string, file: string): FileConfig {
 /** Checks settings (parsed YAML, or JSON from the API) against the file's format; the error names each bad setting. */
 export function checkConfigSettings(value: unknown, source: string): FileConfig {
   if (!validateFile(value)) throw new ConfigError(`${source}: ${describeProblems(validateFile.errors ?? [])}`);
+  const maxAge = value.shaman?.garbageCollect?.maxAge;
+  if (maxAge !== undefined && parseGoDuration(maxAge) === 0) {
+    throw new ConfigError(`${source}: "shaman.garbageCollect.maxAge" cannot be 0: files would be removed between their upload and their checkout`);
+  }
   return value;
 }
 
@@ -165,6 +237,7 @@ function describeProblems(errors: readonly ErrorObject[]): string {
     }
     if (e.keyword === 'propertyNames') return `"${at}" has a name that is not a variable name (letters, digits and _)`;
     if (e.keyword === 'type' && at === '') return 'the configuration must be a map of settings';
+    if (e.keyword === 'pattern' && at.startsWith('shaman.garbageCollect.')) return `"${at}" must be a duration such as 24h0m0s, 744h, 30m or 1h30m`;
     return `"${at || 'the file'}" ${e.message ?? 'is not valid'}`;
   });
   return [...new Set(problems)].join('; ');
@@ -196,6 +269,7 @@ export function fileSettingsOf(config: ManagerConfig): FileConfig {
     manager_name: config.managerName,
     shared_storage_path: config.sharedStoragePath,
     variables: toFileVariables(config.variables),
+    ...(config.shaman ? { shaman: toFileShaman(config.shaman) } : {}),
   };
 }
 
@@ -303,9 +377,14 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-/** Whether the Shaman upload API is on. This manager has no Shaman store yet; its setting will live here. */
-export function isShamanEnabled(_config: ManagerConfig): boolean {
-  return false;
+/**
+ * Whether the Shaman upload API is on: when the configuration says so and there is shared
+ * storage to keep its files in (as Flamenco, which keeps Shaman off without one). Changes to
+ * the `shaman` section take effect when the manager starts; shared storage set by the setup
+ * assistant counts at once.
+ */
+export function isShamanEnabled(config: Pick<ManagerConfig, 'shaman' | 'sharedStoragePath'>): boolean {
+  return config.shaman?.enabled === true && config.sharedStoragePath !== '';
 }
 
 /** Where job files live, as the manager sees it: `<shared storage>/jobs` with Shaman, else the shared storage (the `{jobs}` variable). */

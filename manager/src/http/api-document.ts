@@ -25,6 +25,8 @@ export interface OperationObject {
   requestBody?: { required?: boolean; content: Record<string, { schema?: unknown }>; $ref?: string };
   security?: Record<string, string[]>[];
   'x-tablao-body-limit'?: number;
+  /** The body reaches the handler as the request stream, unread (uploads of any size). */
+  'x-tablao-streamed-body'?: boolean;
 }
 
 let cached: ApiDocument | undefined;

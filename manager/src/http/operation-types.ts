@@ -3,13 +3,14 @@
 // query and body — and what it may answer, both checked against the document by the compiler.
 
 import type { operations } from '@tablao/api-client';
+import type { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { Reply } from './router.ts';
 
 export type OperationId = keyof operations;
 
-/** Shaman's operations: answered 501 until the manager implements Shaman. */
-export type ShamanOperationId = Extract<OperationId, `shaman${string}`>;
+/** Operations whose body reaches the handler as the request stream (`x-tablao-streamed-body` in the document). */
+export type StreamedOperationId = 'shamanFileStore';
 
 type Operation<Id extends OperationId> = operations[Id];
 
@@ -19,9 +20,10 @@ type ParametersIn<Id extends OperationId, Where extends 'path' | 'query'> =
     ? Record<string, never>
     : Exclude<Operation<Id>['parameters'][Where], undefined>;
 
-/** A JSON body as the document describes it; other bodies (images, files) arrive as bytes. */
-type RequestBodyOf<Id extends OperationId> =
-  Operation<Id>['requestBody'] extends infer Body
+/** A JSON body as the document describes it; other bodies (images, files) arrive as bytes, streamed ones as a stream. */
+type RequestBodyOf<Id extends OperationId> = Id extends StreamedOperationId
+  ? Readable
+  : Operation<Id>['requestBody'] extends infer Body
     ? Body extends { content: infer Content }
       ? 'application/json' extends keyof Content
         ? Content['application/json']
@@ -66,4 +68,4 @@ export type OperationHandler<Id extends OperationId> = (
 export type OperationHandlers = { [Id in OperationId]?: OperationHandler<Id> };
 
 /** One handler for every operation the manager implements. */
-export type ManagerHandlers = { [Id in Exclude<OperationId, ShamanOperationId>]: OperationHandler<Id> };
+export type ManagerHandlers = { [Id in OperationId]: OperationHandler<Id> };

@@ -56,9 +56,11 @@ export function buildApiRouter(options: ApiRouterOptions): Router {
       const handler = (options.handlers as Partial<Record<string, UntypedHandler>>)[operation.operationId];
       const needsWorker = (operation.security ?? []).some((s) => 'worker_auth' in s);
       const bodyLimit = operation['x-tablao-body-limit'] ?? DEFAULT_BODY_LIMIT;
-      // A body that is not JSON (an image, a file) reaches the handler as a Buffer, unvalidated.
+      // A body that is not JSON (an image, a file) reaches the handler as a Buffer, unvalidated;
+      // a streamed one (`x-tablao-streamed-body`) as the request stream itself, unread.
       const content = operation.requestBody?.content;
-      const rawTypes = content && !content['application/json'] ? Object.keys(content) : undefined;
+      const streamed = operation['x-tablao-streamed-body'] === true;
+      const rawTypes = content && !content['application/json'] && !streamed ? Object.keys(content) : undefined;
       const koaPath = path.replace(/\{([^}]+)\}/g, ':$1');
       router[method](koaPath, async (ctx) => {
         if (needsWorker && options.authenticateWorker) await options.authenticateWorker(ctx);
@@ -66,13 +68,14 @@ export function buildApiRouter(options: ApiRouterOptions): Router {
         if (rawTypes && !raw && operation.requestBody?.required) {
           throw new HttpError(400, `this operation needs a request body (${rawTypes.join(' or ')})`);
         }
-        const body = operation.requestBody && !rawTypes ? await readJsonBody(ctx, bodyLimit) : undefined;
+        const body = operation.requestBody && !rawTypes && !streamed ? await readJsonBody(ctx, bodyLimit) : undefined;
         const request = validator.validate(path, method, {
           params: ctx.params as Record<string, string>,
           query: ctx.query as Record<string, string | string[] | undefined>,
           body,
         });
         if (raw) request.body = raw;
+        if (streamed) request.body = ctx.req;
         if (!handler) {
           throw new HttpError(501, `${operation.operationId} (${method.toUpperCase()} ${path}) is not implemented by this manager yet`);
         }

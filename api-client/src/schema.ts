@@ -1228,7 +1228,7 @@ export interface paths {
         put?: never;
         /**
          * Upload one file
-         * @description The body is the file itself, exactly `filesize` bytes with SHA-256 `checksum`. The connection may be closed early when another client finishes the same file first.
+         * @description The body is the file itself, exactly `filesize` bytes with SHA-256 `checksum`; it is written to disk as it arrives (no size limit but `filesize`) and stored only when both match. The answer may come before the whole body was sent: 208 when another client finished the same file first.
          */
         post: operations["shamanFileStore"];
         delete?: never;
@@ -4801,9 +4801,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description When true, the manager answers 425 instead of waiting if another client is uploading this file. */
+                /** @description When true, the manager answers 425 instead of taking the file if another client is uploading it. */
                 "X-Shaman-Can-Defer-Upload"?: boolean;
-                /** @description The file's name, for the logs only; ASCII or RFC 2047 encoded UTF-8. */
+                /** @description The file's name, for the logs only; ASCII or RFC 2047 encoded UTF-8 (400 when it cannot be decoded). */
                 "X-Shaman-Original-Filename"?: string;
             };
             path: {

@@ -17,6 +17,7 @@ import { TimeoutChecker, type TimeoutCheckerOptions } from './background/timeout
 import { ManagerMetrics } from './metrics/metrics.ts';
 import type { ManagerServices } from './handlers/context.ts';
 import { SleepScheduler } from './background/sleep-scheduler.ts';
+import { ShamanGarbageCollector } from './shaman/garbage-collector.ts';
 
 export interface RunningManager {
   url: string;
@@ -64,6 +65,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   const app = createApp(services);
   const sleepScheduler = new SleepScheduler(services);
   const timeoutChecker = new TimeoutChecker(services, options.timeoutChecks);
+  const shamanCollector = new ShamanGarbageCollector(services);
 
   let server: Server;
   try {
@@ -80,6 +82,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   }
   sleepScheduler.start();
   timeoutChecker.start();
+  shamanCollector.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host && config.host !== '0.0.0.0' ? config.host : 'localhost';
@@ -94,6 +97,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
       server.closeAllConnections();
       await sleepScheduler.stop();
       await timeoutChecker.stop();
+      await shamanCollector.stop();
       compiler.dispose();
       await checkpointer?.stop();
       await db.destroy();

@@ -11,8 +11,9 @@ import { eventHandlers } from './events.ts';
 import { configurationHandlers } from './configuration.ts';
 import { workerManagementHandlers } from './worker-mgt.ts';
 import { workerHandlers } from './worker.ts';
+import { shamanHandlers } from './shaman.ts';
 
-/** Every operation but Shaman's has its handler; the compiler checks that none is missing. */
+/** Every operation has its handler; the compiler checks that none is missing. */
 export function allHandlers(services: ManagerServices): ManagerHandlers {
   return {
     ...metaHandlers(services),
@@ -24,5 +25,6 @@ export function allHandlers(services: ManagerServices): ManagerHandlers {
     ...lastRenderedHandlers(services),
     ...eventHandlers(services),
     ...workerHandlers(services),
+    ...shamanHandlers(services),
   };
 }

@@ -191,6 +191,11 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
       return;
     }
     const text = editor?.getValue() ?? source();
+    // The form follows the script a moment after typing stops; a run reads JOB_TYPE again at once.
+    if (readSource() !== text) {
+      clearTimeout(readTimer);
+      setReadSource(text);
+    }
     const now = new Date().toISOString();
     setBusy(true);
     try {

@@ -77,6 +77,8 @@ describe('studio in the browser', function () {
     // The form comes from JOB_TYPE.settings; the dry-run compiles the unsaved script.
     await page.getByLabel('Chunk Size').waitFor();
     assert.equal(await page.getByLabel('Frames *').inputValue(), '1-10');
+    // While the typed lines broke the script, JOB_TYPE could not be read; now it can again.
+    await page.getByText('JOB_TYPE could not be read').waitFor({ state: 'detached' });
     await page.getByTestId('run').click();
     await page.getByTestId('task-count').filter({ hasText: '2 tasks' }).waitFor();
     assert.match(await page.getByTestId('compiled-tasks').innerText(), /echo-1-5[\s\S]*echo-6-10/);

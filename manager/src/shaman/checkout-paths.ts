@@ -20,12 +20,20 @@ export function checkoutPathProblem(checkoutPath: string): string | null {
   }
   if (path.split('/').some((part) => part === '..')) return `checkout path "${checkoutPath}" may not contain ".." (it must stay inside the checkout root)`;
   if (normalisedParts(path).length === 0) return `checkout path "${checkoutPath}" names no folder; give one such as "project/shot/unique-id"`;
+  if (hasOverlongName(path)) return `checkout path "${checkoutPath}" has a folder name longer than ${MAX_NAME_BYTES} bytes, which file systems do not allow`;
   return null;
 }
 
 /** The checkout path in its canonical form: slashes, no empty or `.` parts. Only for paths without a problem. */
 export function normaliseCheckoutPath(checkoutPath: string): string {
   return normalisedParts(toSlashes(checkoutPath)).join('/');
+}
+
+/** The longest file or folder name Linux, macOS and Windows file systems take. */
+const MAX_NAME_BYTES = 255;
+
+function hasOverlongName(path: string): boolean {
+  return path.split('/').some((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
 }
 
 function normalisedParts(path: string): string[] {
@@ -39,6 +47,7 @@ export function checkoutFilePathProblem(filePath: string): string | null {
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return `file path "${filePath}" is absolute; it must be relative to the checkout folder`;
   if (path.split('/').some((part) => part === '..')) return `file path "${filePath}" contains "..", which could leave the checkout folder`;
   if (normalisedParts(path).length === 0) return `file path "${filePath}" names no file`;
+  if (hasOverlongName(path)) return `file path "${filePath}" has a name longer than ${MAX_NAME_BYTES} bytes, which file systems do not allow`;
   return null;
 }
 

@@ -53,7 +53,7 @@ export async function createCheckout(layout: ShamanLayout, request: CheckoutRequ
   let checkoutPath = requested;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const dir = join(root, checkoutPath);
-    if (await claimFolder(dir)) {
+    if (await claimFolder(root, dir)) {
       await fillCheckout({ ...layout, stored }, root, checkoutPath, plan);
       return checkoutPath;
     }
@@ -100,8 +100,14 @@ async function refuseLinksOnTheWay(root: string, checkoutPath: string): Promise<
 }
 
 /** Creates `dir` itself (not only its parents): false when it exists, so two requests never share a folder. */
-async function claimFolder(dir: string): Promise<boolean> {
-  await mkdir(dirname(dir), { recursive: true });
+async function claimFolder(root: string, dir: string): Promise<boolean> {
+  try {
+    await mkdir(dirname(dir), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
+    throw new CheckoutRefusal(400, `checkout path "${relative(root, dir)}" leads through a file where a folder should be; choose another checkout path`);
+  }
   try {
     await mkdir(dir);
     return true;

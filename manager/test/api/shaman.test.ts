@@ -230,6 +230,7 @@ describeOnEachDatabase('Shaman', (kind) => {
     try {
       await mkdir(join(shared, 'jobs'), { recursive: true });
       await symlink(outside, join(shared, 'jobs', 'linked'));
+      await writeFile(join(shared, 'jobs', 'plain-file'), 'not a folder');
       const cases: [string, string, RegExp][] = [
         ['../outside', 'a.blend', /may not contain "\.\."/],
         ['sierra/../../outside', 'a.blend', /may not contain "\.\."/],
@@ -238,6 +239,7 @@ describeOnEachDatabase('Shaman', (kind) => {
         ['sierra/escape', '/tmp/absolute.blend', /is absolute/],
         ['sierra/escape', 'C:\\Windows\\x.blend', /is absolute/],
         ['linked/shot', 'a.blend', /leads through "linked", a symbolic link/],
+        ['plain-file/shot', 'a.blend', /leads through a file where a folder should be/],
       ];
       for (const [checkoutPath, path, message] of cases) {
         const answer = await m().request('POST', '/api/v3/shaman/checkout/create', { checkoutPath, files: [{ ...spec(file), path }] });
@@ -249,6 +251,7 @@ describeOnEachDatabase('Shaman', (kind) => {
       assert.ok(!existsSync(join(shared, 'outside')));
     } finally {
       await rm(join(shared, 'jobs', 'linked'), { force: true });
+      await rm(join(shared, 'jobs', 'plain-file'), { force: true });
       await rm(outside, { recursive: true, force: true });
     }
   });

@@ -32,6 +32,7 @@ describe('Shaman checkout paths', () => {
       ['{x}', /may not contain any of/],
       ['.', /names no folder/],
       ['./', /names no folder/],
+      [`shots/${'x'.repeat(256)}`, /longer than 255 bytes/],
     ];
     for (const [path, message] of cases) {
       const problem = checkoutPathProblem(path);
@@ -54,6 +55,7 @@ describe('Shaman checkout paths', () => {
       ['a\0b', /NUL/],
       ['', /names no file/],
       ['./', /names no file/],
+      [`textures/${'é'.repeat(128)}.png`, /longer than 255 bytes/],
     ];
     for (const [path, message] of cases) {
       const problem = checkoutFilePathProblem(path);

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import bpy
 
-from . import client, collect, evaluation, form, packing
+from . import client, collect, evaluation, form, packing, shaman
 
 ADDON = __package__ or "tablao"
 NO_SELECTION = "-"
@@ -229,7 +229,7 @@ def form_values(context: Any, scene: Any, blendfile: str) -> dict[str, Any]:
     return values
 
 
-def build_job(context: Any, blendfile: str) -> dict[str, Any]:
+def build_job(context: Any, blendfile: str, checkout_id: str = "") -> dict[str, Any]:
     scene = context.scene
     job_type = active_job_type(scene)
     assert job_type is not None
@@ -246,6 +246,8 @@ def build_job(context: Any, blendfile: str) -> dict[str, Any]:
     }
     if scene.tablao_worker_tag != NO_SELECTION:
         job["worker_tag"] = scene.tablao_worker_tag
+    if checkout_id:
+        job["storage"] = {"shaman_checkout_id": checkout_id}
     return job
 
 
@@ -390,8 +392,7 @@ class TABLAO_OT_submit_job(bpy.types.Operator):
         storage = api.shared_storage(submitter_platform())
         location = str(storage.get("location") or "")
         if storage.get("shamanEnabled"):
-            return self.fail(context, "This manager receives files through Shaman, which this add-on does not do yet: "
-                                      "ask for shared storage, or submit from a blend file inside the shared storage")
+            return self._submit_through_shaman(context, api, job_name)
         if not location:
             return self.fail(context, "The manager has no shared storage yet: finish its setup in the studio (Setup)")
         variables = api.variables(submitter_platform())
@@ -406,12 +407,42 @@ class TABLAO_OT_submit_job(bpy.types.Operator):
                 return self.fail(context, f"The shared storage {location} is not reachable from this computer")
             folder = _unique_folder(location, packing.job_folder_name(job_name))
             wm.tablao_submit_status = "Copying files to the farm"
-            result = collect.pack_to_folder(os.path.join(location, folder))
-            missing = [f"{d.owner}: {d.absolute}" for d in result.plan.missing]
-            not_packed = result.not_packed
-            on_farm = packing.path_on_farm(location, folder, result.plan.blend_target, variables)
+            try:
+                result = collect.pack_to_folder(os.path.join(location, folder))
+                missing = [f"{d.owner}: {d.absolute}" for d in result.plan.missing]
+                on_farm = packing.path_on_farm(location, folder, result.plan.blend_target, variables)
+                return self._finish(context, api, build_job(context, on_farm), job_name, missing, result.not_packed)
+            except BaseException:
+                # Nothing of a job that was not submitted stays in the shared storage.
+                import shutil
 
-        job = api.submit_job(build_job(context, on_farm))
+                shutil.rmtree(os.path.join(location, folder), ignore_errors=True)
+                raise
+
+        return self._finish(context, api, build_job(context, on_farm), job_name, missing, not_packed)
+
+    def _submit_through_shaman(self, context: Any, api: client.ManagerClient, job_name: str) -> set[str]:
+        """Uploads what the manager lacks to its Shaman store; the job's folder is a checkout."""
+        import shutil
+        import tempfile
+
+        wm = context.window_manager
+        scratch = tempfile.mkdtemp(prefix="tablao-")
+        try:
+            result, placements = collect.pack_for_upload(scratch)
+            wm.tablao_submit_status = "Sending files to the farm"
+            files = shaman.shaman_files(placements)
+            checkout = shaman.send(api, files, shaman.checkout_name(packing.job_folder_name(job_name)))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        on_farm = shaman.blendfile_on_farm(checkout, result.plan.blend_target)
+        missing = [f"{d.owner}: {d.absolute}" for d in result.plan.missing]
+        return self._finish(context, api, build_job(context, on_farm, checkout), job_name, missing, result.not_packed)
+
+    def _finish(self, context: Any, api: client.ManagerClient, job: dict[str, Any], job_name: str,
+                missing: list[str], not_packed: list[str]) -> set[str]:
+        wm = context.window_manager
+        job = api.submit_job(job)
         wm.tablao_last_job_id = job["id"]
         wm.tablao_last_job_url = api.job_url(job["id"])
         message = f"Job {job.get('name', job_name)!r} submitted as {job['id']}"

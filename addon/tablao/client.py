@@ -133,7 +133,7 @@ class ManagerClient:
 
     # -- plumbing ---------------------------------------------------------------------
 
-    def request(self, method: str, path: str, body: Any = None, raw: Optional[bytes] = None,
+    def request(self, method: str, path: str, body: Any = None, raw: Any = None,
                 headers: Optional[dict[str, str]] = None) -> tuple[int, Any]:
         """(status, decoded JSON or None); ManagerError for anything that is not 2xx."""
         if not self.url:
@@ -274,10 +274,13 @@ class ManagerClient:
         data = self.request("POST", "/api/v3/shaman/checkout/requirements", {"files": files})[1]
         return list(data.get("files") or []) if isinstance(data, dict) else []
 
-    def shaman_upload(self, checksum: str, size: int, content: bytes, filename: str = "") -> int:
-        headers = {"Content-Type": "application/octet-stream"}
+    def shaman_upload(self, checksum: str, size: int, content: Any, filename: str = "", can_defer: bool = False) -> int:
+        """Sends one file (bytes or a binary file object of `size` bytes); 204 stored, 208 known."""
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
         if filename:
-            headers["X-Shaman-Original-Filename"] = filename.encode("ascii", "replace").decode("ascii")
+            headers["X-Shaman-Original-Filename"] = _rfc2047(filename)
+        if can_defer:
+            headers["X-Shaman-Can-Defer-Upload"] = "true"
         return self.request("POST", f"/api/v3/shaman/files/{checksum}/{size}", raw=content, headers=headers)[0]
 
     def shaman_checkout(self, files: list[dict[str, Any]], checkout_path: str) -> str:
@@ -285,6 +288,17 @@ class ManagerClient:
         if not isinstance(data, dict) or not isinstance(data.get("checkoutPath"), str):
             raise ManagerError("The manager made the Shaman checkout but did not say where")
         return data["checkoutPath"]
+
+
+def _rfc2047(name: str) -> str:
+    """A file name for a header: as it is when ASCII, else RFC 2047 encoded (as Flamenco's add-on sends it)."""
+    try:
+        name.encode("ascii")
+        return name
+    except UnicodeEncodeError:
+        import base64
+
+        return "=?utf-8?b?" + base64.b64encode(name.encode("utf-8")).decode("ascii") + "?="
 
 
 def describe_connection(client: ManagerClient, addon_version: tuple[int, ...]) -> tuple[str, str]:

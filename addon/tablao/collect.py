@@ -128,20 +128,15 @@ class PackResult:
     not_packed: list[str]
 
 
-def pack_to_folder(job_folder: str, progress: Callable[[str], None] = lambda _: None) -> PackResult:
-    """Copies the saved blend file's dependencies into `job_folder` and saves a copy of the
-    blend file there whose paths point at them."""
-    blendfile = os.path.normpath(bpy.data.filepath)
+def prepare() -> tuple[list[PathSlot], PackPlan]:
+    """The saved blend file's dependencies and where they go."""
     slots = path_slots()
-    plan = make_plan(blendfile, [slot.dependency for slot in slots])
-    os.makedirs(job_folder, exist_ok=True)
-    for placement in plan.copies:
-        target = os.path.join(job_folder, *placement.target.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        progress(f"Copying {os.path.basename(placement.source)}")
-        shutil.copy2(placement.source, target)
+    return slots, make_plan(os.path.normpath(bpy.data.filepath), [slot.dependency for slot in slots])
 
-    blend_target = os.path.join(job_folder, *plan.blend_target.split("/"))
+
+def save_copy(slots: list[PathSlot], plan: PackPlan, blend_target: str) -> None:
+    """Saves a copy of the open blend file at `blend_target` whose paths point into the pack;
+    the open file's paths are put back afterwards, also when saving fails."""
     os.makedirs(os.path.dirname(blend_target), exist_ok=True)
     originals: list[tuple[PathSlot, str]] = []
     try:
@@ -153,9 +148,33 @@ def pack_to_folder(job_folder: str, progress: Callable[[str], None] = lambda _: 
                 new_path = new_path.rstrip("/") + "/"
             originals.append((slot, slot.get()))
             slot.set(new_path)
-        progress("Saving the blend file's copy")
         bpy.ops.wm.save_as_mainfile(filepath=blend_target, copy=True, relative_remap=False, check_existing=False)
     finally:
         for slot, original in reversed(originals):
             slot.set(original)  # type: ignore[misc]
+
+
+def pack_to_folder(job_folder: str, progress: Callable[[str], None] = lambda _: None) -> PackResult:
+    """Copies the saved blend file's dependencies into `job_folder` and saves a copy of the
+    blend file there whose paths point at them."""
+    slots, plan = prepare()
+    os.makedirs(job_folder, exist_ok=True)
+    for placement in plan.copies:
+        target = os.path.join(job_folder, *placement.target.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        progress(f"Copying {os.path.basename(placement.source)}")
+        shutil.copy2(placement.source, target)
+    blend_target = os.path.join(job_folder, *plan.blend_target.split("/"))
+    progress("Saving the blend file's copy")
+    save_copy(slots, plan, blend_target)
     return PackResult(plan=plan, blend_path=blend_target, not_packed=uncovered_paths(slots))
+
+
+def pack_for_upload(scratch_folder: str) -> tuple[PackResult, list[tuple[str, str]]]:
+    """The rewritten copy saved in `scratch_folder`, and every file to send as (source, path in
+    the job folder): the copy and the dependencies where they are."""
+    slots, plan = prepare()
+    blend_target = os.path.join(scratch_folder, *plan.blend_target.split("/"))
+    save_copy(slots, plan, blend_target)
+    placements = [(blend_target, plan.blend_target)] + [(p.source, p.target) for p in plan.copies]
+    return PackResult(plan=plan, blend_path=blend_target, not_packed=uncovered_paths(slots)), placements

@@ -172,6 +172,7 @@ describe('Blender add-on in real Blender (shared storage)', function () {
     const [folder] = relative(storage, blendfile).split('/');
     assert.match(folder!, /^\d{4}-\d{2}-\d{2}_\d{6}-sh010_lighting$/);
     assert.deepEqual(await filesUnder(join(storage, folder!)), ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']);
+    assert.deepEqual(await readdir(storage), [folder], 'the refused submission left nothing in the shared storage');
     assert.ok(existsSync(blendfile));
     assert.equal(result.original_unchanged, true);
     assert.equal(result.stored_image_path, join(dir, 'project', 'tex', 'wood.png'), 'the scene uses the texture by absolute path');

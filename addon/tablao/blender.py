@@ -43,8 +43,8 @@ def submitter_platform() -> str:
 class _State:
     cache = client.JobTypeCache()
     worker_tags: list[dict[str, Any]] = []
-    job_type_items: list[tuple[str, str, str]] = [(NO_SELECTION, "Refresh to get job types", "")]
-    tag_items: list[tuple[str, str, str]] = [(NO_SELECTION, "Any worker", "")]
+    job_type_items: list[tuple[str, str, str, int, int]] = [(NO_SELECTION, "Refresh to get job types", "", 0, 0)]
+    tag_items: list[tuple[str, str, str, int, int]] = [(NO_SELECTION, "Any worker", "", 0, 0)]
     settings_class: Optional[type] = None
     specs: list[form.FieldSpec] = []
 
@@ -78,21 +78,31 @@ def _load_cache() -> None:
     _update_items()
 
 
+def _enum_number(identifier: str) -> int:
+    """A number that stays with the item: a blend file stores an enum's number, and the list of
+    job types or tags may change between sessions without another choice sliding into place."""
+    import zlib
+
+    return 0 if identifier == NO_SELECTION else 1 + zlib.crc32(identifier.encode("utf-8")) % 0x7FFFFFFE
+
+
 def _update_items() -> None:
     types = _State.cache.job_types
-    _State.job_type_items = [(NO_SELECTION, "Select a job type", "")] + [
-        (str(t["name"]), str(t.get("label") or t["name"]), str(t.get("description") or "")) for t in types
+    _State.job_type_items = [(NO_SELECTION, "Select a job type", "", 0, 0)] + [
+        (str(t["name"]), str(t.get("label") or t["name"]), str(t.get("description") or ""), 0, _enum_number(str(t["name"])))
+        for t in types
     ]
-    _State.tag_items = [(NO_SELECTION, "Any worker", "Any worker may render the job")] + [
-        (str(t["id"]), str(t.get("name") or t["id"]), str(t.get("description") or "")) for t in _State.worker_tags
+    _State.tag_items = [(NO_SELECTION, "Any worker", "Any worker may render the job", 0, 0)] + [
+        (str(t["id"]), str(t.get("name") or t["id"]), str(t.get("description") or ""), 0, _enum_number(str(t["id"])))
+        for t in _State.worker_tags
     ]
 
 
-def _job_type_items(_self: Any, _context: Any) -> list[tuple[str, str, str]]:
+def _job_type_items(_self: Any, _context: Any) -> list[tuple[str, str, str, int, int]]:
     return _State.job_type_items
 
 
-def _tag_items(_self: Any, _context: Any) -> list[tuple[str, str, str]]:
+def _tag_items(_self: Any, _context: Any) -> list[tuple[str, str, str, int, int]]:
     return _State.tag_items
 
 

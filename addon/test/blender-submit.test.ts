@@ -39,6 +39,7 @@ interface BlenderResult {
   original_unchanged: boolean;
   image_path_after: string;
   original_image_path_on_disk: string;
+  reopened: { job_type: string; chunk_size: number; render_output_root: string; job_name: string };
   stale: OperatorCall;
   stale_failed_flag: boolean;
   drawn: [string, string][];
@@ -183,6 +184,10 @@ describe('Blender add-on in real Blender (shared storage)', function () {
     assert.deepEqual(result.copy.library_paths, ['//../../lib/mats.blend']);
     assert.deepEqual(result.copy.library_exists, [true]);
     assert.equal(result.copy.linked_material_loaded, true);
+  });
+
+  it('keeps the job type and the form in the blend file', () => {
+    assert.deepEqual(result.reopened, { job_type: 'simple-blender-render', chunk_size: 2, render_output_root: join(dir, 'renders'), job_name: 'sh010 lighting' });
   });
 
   it('refuses a job type that changed on the manager with a message to refresh, and submits nothing', async () => {

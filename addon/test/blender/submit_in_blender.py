@@ -166,6 +166,13 @@ with urllib.request.urlopen(f"{ARGS['manager_url']}/api/v3/jobs/{result['job_id'
 copy = job["settings"]["blendfile"]
 bpy.ops.wm.open_mainfile(filepath=blendfile)
 result["original_image_path_on_disk"] = bpy.data.images["wood"].filepath_raw
+reopened = bpy.context.scene
+result["reopened"] = {
+    "job_type": reopened.tablao_job_type,
+    "chunk_size": reopened.tablao_job_settings.chunk_size,
+    "render_output_root": reopened.tablao_job_settings.render_output_root,
+    "job_name": reopened.tablao_job_name,
+}
 bpy.ops.wm.open_mainfile(filepath=copy)
 copied_image = bpy.data.images["wood"]
 result["copy"] = {

@@ -1,16 +1,18 @@
-// The add-on in real Blender against a real manager with shared storage: installed from the
-// zip the manager serves, a small generated project is submitted through the Tablao panel's
-// operators; the job, its settings and its files are then checked through the API and on disk.
+// The add-on in real Blender against a real manager, once with shared storage and once through
+// Shaman: installed from the zip the manager serves, a small generated project is submitted
+// through the Tablao panel's operators; the job, its settings and its files are then checked
+// through the API and on disk.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ManagerConfig } from '../../manager/src/config/config.ts';
 import { startTestManager, type TestManager } from '../../manager/test/support/test-manager.ts';
 
 const run = promisify(execFile);
@@ -46,6 +48,7 @@ interface BlenderResult {
   drawn_submitted: [string, string][];
   drawn_after: [string, string][];
   drawn_preferences: [string, string][];
+  job_storage: { shaman_checkout_id?: string };
   copy: { image_path: string; image_exists: boolean; library_paths: string[]; library_exists: boolean[]; linked_material_loaded: boolean };
 }
 
@@ -59,50 +62,69 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
+/** Files (or links to files, as a Shaman checkout has) under `dir`, relative to it. */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
-describe('Blender add-on in real Blender (shared storage)', function () {
-  this.timeout(120_000);
+interface Run {
+  manager: TestManager;
+  dir: string;
+  storage: string;
+  result: BlenderResult;
+}
+
+/** Starts a manager (with `overrides`), runs the add-on's script in Blender against it. */
+async function runInBlender(context: Mocha.Context, overrides: (storage: string) => Partial<ManagerConfig>, runs: Run[]): Promise<Run> {
+  const found = await run('which', ['blender']).then(() => true, () => false);
+  if (!found && process.env.TABLAO_SKIP_BLENDER_TESTS) context.skip();
+  assert.ok(found, "blender is not installed: install Debian's blender package (.ci/run does), or set TABLAO_SKIP_BLENDER_TESTS=1");
+  const dir = await mkdtemp(join(tmpdir(), 'tablao-addon-'));
+  const storage = join(dir, 'storage');
+  await mkdir(storage);
+  const manager = await startTestManager('sqlite', { sharedStoragePath: storage, ...overrides(storage) });
+  const partial = { manager, dir, storage, result: undefined as unknown as BlenderResult };
+  runs.push(partial);
+
+  const zip = Buffer.from(await (await fetch(`${manager.url}/tablao-addon.zip`)).arrayBuffer());
+  await writeFile(join(dir, 'tablao-addon.zip'), zip);
+  const args = {
+    zip: join(dir, 'tablao-addon.zip'),
+    manager_url: manager.url,
+    unreachable_url: `http://127.0.0.1:${await closedPort()}`,
+    project: join(dir, 'project'),
+    renders: join(dir, 'renders'),
+    output: join(dir, 'result.json'),
+  };
+  const env = { ...process.env, BLENDER_USER_SCRIPTS: join(dir, 'user-scripts'), BLENDER_USER_CONFIG: join(dir, 'user-config') };
+  try {
+    await run('blender', ['--background', '--factory-startup', '--python-exit-code', '1', '--python', SCRIPT, '--', JSON.stringify(args)], { env, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    throw new Error(`Blender failed:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, { cause: error });
+  }
+  partial.result = JSON.parse(await readFile(args.output, 'utf8')) as BlenderResult;
+  return partial;
+}
+
+async function stopRuns(runs: Run[]): Promise<void> {
+  for (const { manager, dir } of runs.splice(0)) {
+    await manager.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What both ways of getting files to the farm have in common: the form, the job's settings, refusals. */
+function theSubmission(get: () => Run): void {
   let manager: TestManager;
   let dir: string;
-  let storage: string;
   let result: BlenderResult;
-
-  before(async function () {
-    const found = await run('which', ['blender']).then(() => true, () => false);
-    if (!found && process.env.TABLAO_SKIP_BLENDER_TESTS) this.skip();
-    assert.ok(found, "blender is not installed: install Debian's blender package (.ci/run does), or set TABLAO_SKIP_BLENDER_TESTS=1");
-    dir = await mkdtemp(join(tmpdir(), 'tablao-addon-'));
-    storage = join(dir, 'storage');
-    await mkdir(storage);
-    manager = await startTestManager('sqlite', { sharedStoragePath: storage });
-
-    const zip = Buffer.from(await (await fetch(`${manager.url}/tablao-addon.zip`)).arrayBuffer());
-    await writeFile(join(dir, 'tablao-addon.zip'), zip);
-    const args = {
-      zip: join(dir, 'tablao-addon.zip'),
-      manager_url: manager.url,
-      unreachable_url: `http://127.0.0.1:${await closedPort()}`,
-      project: join(dir, 'project'),
-      renders: join(dir, 'renders'),
-      output: join(dir, 'result.json'),
-    };
-    const env = { ...process.env, BLENDER_USER_SCRIPTS: join(dir, 'user-scripts'), BLENDER_USER_CONFIG: join(dir, 'user-config') };
-    try {
-      await run('blender', ['--background', '--factory-startup', '--python-exit-code', '1', '--python', SCRIPT, '--', JSON.stringify(args)], { env, maxBuffer: 16 * 1024 * 1024 });
-    } catch (error) {
-      const failed = error as { stdout?: string; stderr?: string };
-      throw new Error(`Blender failed:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, { cause: error });
-    }
-    result = JSON.parse(await readFile(args.output, 'utf8')) as BlenderResult;
-  });
-
-  after(async () => {
-    await manager?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    ({ manager, dir, result } = get());
   });
 
   it('tests the connection: a clear message when nothing answers, the name and version when the manager does', () => {
@@ -166,7 +188,33 @@ describe('Blender add-on in real Blender (shared storage)', function () {
     assert.equal(names.filter((name) => name.startsWith('render')).length, 2, names.join(', '));
   });
 
+  it('keeps the job type and the form in the blend file', () => {
+    assert.deepEqual(result.reopened, { job_type: 'simple-blender-render', chunk_size: 2, render_output_root: join(dir, 'renders'), job_name: 'sh010 lighting' });
+  });
+
+  it('refuses a job type that changed on the manager with a message to refresh, and submits nothing', async () => {
+    assert.equal(result.stale[0][0], 'CANCELLED');
+    assert.match(result.stale[1], /refresh the job types/);
+    assert.doesNotMatch(result.stale[1], /Traceback/);
+    assert.equal(result.stale_failed_flag, true);
+    const jobs = await manager.request('GET', '/api/v3/jobs');
+    assert.equal((jobs.body as { jobs: unknown[] }).jobs.length, 1);
+  });
+}
+
+describe('Blender add-on in real Blender: shared storage', function () {
+  this.timeout(120_000);
+  const runs: Run[] = [];
+  let shared: Run;
+  before(async function () {
+    shared = await runInBlender(this, () => ({}), runs);
+  });
+  after(() => stopRuns(runs));
+
+  theSubmission(() => shared);
+
   it('puts a copy of the .blend with its texture and library in the job\'s folder, paths rewritten, the artist\'s file untouched', async () => {
+    const { manager, storage, result, dir } = shared;
     const response = await manager.request('GET', `/api/v3/jobs/${result.job_id}`);
     const blendfile = String((response.body as { settings: Record<string, unknown> }).settings.blendfile);
     assert.ok(blendfile.startsWith(storage + '/'), blendfile);
@@ -186,16 +234,39 @@ describe('Blender add-on in real Blender (shared storage)', function () {
     assert.equal(result.copy.linked_material_loaded, true);
   });
 
-  it('keeps the job type and the form in the blend file', () => {
-    assert.deepEqual(result.reopened, { job_type: 'simple-blender-render', chunk_size: 2, render_output_root: join(dir, 'renders'), job_name: 'sh010 lighting' });
-  });
+});
 
-  it('refuses a job type that changed on the manager with a message to refresh, and submits nothing', async () => {
-    assert.equal(result.stale[0][0], 'CANCELLED');
-    assert.match(result.stale[1], /refresh the job types/);
-    assert.doesNotMatch(result.stale[1], /Traceback/);
-    assert.equal(result.stale_failed_flag, true);
-    const jobs = await manager.request('GET', '/api/v3/jobs');
-    assert.equal((jobs.body as { jobs: unknown[] }).jobs.length, 1);
+describe('Blender add-on in real Blender: Shaman', function () {
+  this.timeout(120_000);
+  const runs: Run[] = [];
+  let shamanRun: Run;
+  before(async function () {
+    shamanRun = await runInBlender(this, () => ({ shaman: { enabled: true, garbageCollect: { periodMs: 0, maxAgeMs: 31 * 24 * 3600_000, extraCheckoutPaths: [] } } }), runs);
+  });
+  after(() => stopRuns(runs));
+
+  theSubmission(() => shamanRun);
+
+  it('sends the .blend, its texture and library through Shaman: the job folder is a checkout of links to the file store', async () => {
+    const { manager, storage, result } = shamanRun;
+    const response = await manager.request('GET', `/api/v3/jobs/${result.job_id}`);
+    const job = response.body as { settings: Record<string, unknown>; storage?: { shaman_checkout_id?: string } };
+    const match = /^\{jobs\}\/(\d{4}-\d{2}-\d{2}_\d{6}-sh010_lighting[^/]*)\/shots\/sh010\/scene\.blend$/.exec(String(job.settings.blendfile));
+    assert.ok(match, String(job.settings.blendfile));
+    const checkout = match[1]!;
+    assert.equal(job.storage?.shaman_checkout_id, checkout);
+    const folder = join(storage, 'jobs', checkout);
+    assert.deepEqual(await filesUnder(folder), ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']);
+    for (const file of ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']) {
+      assert.match(await readlink(join(folder, file)), /file-store\/stored\//, `${file} is a link into the file store`);
+      assert.ok((await stat(join(folder, file))).isFile());
+    }
+    assert.equal((await readFile(join(folder, 'tex/wood.png'))).subarray(1, 4).toString(), 'PNG');
+    assert.equal(result.original_unchanged, true);
+    assert.equal(result.image_path_after, result.stored_image_path);
+    assert.equal(result.copy.image_path, '//../../tex/wood.png');
+    assert.equal(result.copy.image_exists, true);
+    assert.deepEqual(result.copy.library_exists, [true]);
+    assert.equal(result.copy.linked_material_loaded, true);
   });
 });

@@ -164,6 +164,11 @@ result["stale_failed_flag"] = wm.tablao_submit_failed
 with urllib.request.urlopen(f"{ARGS['manager_url']}/api/v3/jobs/{result['job_id']}") as response:
     job = json.load(response)
 copy = job["settings"]["blendfile"]
+result["job_storage"] = job.get("storage") or {}
+# With Shaman the job names the file `{jobs}/…`: expanded here as the users' variables say.
+with urllib.request.urlopen(f"{ARGS['manager_url']}/api/v3/configuration/variables/users/linux") as response:
+    for name, variable in json.load(response).items():
+        copy = copy.replace("{" + name + "}", variable["value"])
 bpy.ops.wm.open_mainfile(filepath=blendfile)
 result["original_image_path_on_disk"] = bpy.data.images["wood"].filepath_raw
 reopened = bpy.context.scene

@@ -28,6 +28,8 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   else window.history.pushState(null, '', to);
   setPath(new URL(to, window.location.origin).pathname);
   window.scrollTo(0, 0);
+  // The link that was followed is gone with its page: keyboard and screen-reader users go on from the new page's start.
+  queueMicrotask(() => document.getElementById('main')?.focus({ preventScroll: true }));
 }
 
 export function Link(props: { href: string; class?: string; children: JSX.Element; title?: string; 'aria-current'?: 'page' | undefined }): JSX.Element {

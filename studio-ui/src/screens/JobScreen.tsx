@@ -9,6 +9,7 @@ import { confirmAction } from '../components/confirm.tsx';
 import { CompileLog } from '../components/CompileLog.tsx';
 import { DependencyGraph } from '../components/DependencyGraph.tsx';
 import { notify } from '../components/notices.tsx';
+import { moveBetweenTabs } from '../components/tab-keys.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { actionAllowed, priorityEditable, progressPercent, REQUESTED_STATUS, type JobAction } from '../logic/job-actions.ts';
 import { Link, navigate } from '../router.tsx';
@@ -200,7 +201,7 @@ export function JobScreen(props: { jobId: string }): JSX.Element {
                 )}
               </Show>
             </div>
-            <div class="tabs" role="tablist">
+            <div class="tabs" role="tablist" onKeyDown={moveBetweenTabs}>
               <For each={['tasks', 'graph', 'log', 'settings'] as Tab[]}>
                 {(name) => (
                   <button type="button" role="tab" aria-selected={tab() === name} onClick={() => setTab(name)}>

@@ -12,6 +12,7 @@ import { confirmAction } from '../components/confirm.tsx';
 import { DependencyGraph } from '../components/DependencyGraph.tsx';
 import { DiffView } from '../components/DiffView.tsx';
 import { notify } from '../components/notices.tsx';
+import { moveBetweenTabs } from '../components/tab-keys.ts';
 import type { JobTypeEditor } from '../editor/monaco.ts';
 import { NEW_JOB_TYPE_TEMPLATE } from '../editor/new-job-type-template.ts';
 import { readJobType, type JobTypeDescription } from '../editor/read-job-type.ts';
@@ -455,7 +456,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
           <div class="editor-host" ref={(element) => (editorHost = element)} data-testid="editor" />
         </div>
         <div class="side-pane">
-          <div class="tabs" role="tablist">
+          <div class="tabs" role="tablist" onKeyDown={moveBetweenTabs}>
             <button type="button" role="tab" aria-selected={panel() === 'dry-run'} onClick={() => setPanel('dry-run')}>Dry run</button>
             <button type="button" role="tab" aria-selected={panel() === 'versions'} disabled={origin() !== 'custom'} onClick={() => setPanel('versions')} title={origin() === 'custom' ? '' : 'Only custom job types have versions'}>
               Versions
@@ -534,7 +535,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
                               Save as test
                             </button>
                           </div>
-                          <div class="tabs" role="tablist">
+                          <div class="tabs" role="tablist" onKeyDown={moveBetweenTabs}>
                             <button type="button" role="tab" aria-selected={resultTab() === 'tasks'} onClick={() => setResultTab('tasks')}>Tasks</button>
                             <button type="button" role="tab" aria-selected={resultTab() === 'graph'} onClick={() => setResultTab('graph')}>Graph</button>
                             <button type="button" role="tab" aria-selected={resultTab() === 'log'} onClick={() => setResultTab('log')}>

@@ -3,6 +3,7 @@ import { outcomeText, submitterPlatform, withPositionalIds, type CompiledJob } f
 import { actionAllowed, jobsForAction, priorityEditable, progressPercent } from '../src/logic/job-actions.ts';
 import { JobPages, type Job } from '../src/logic/job-pages.ts';
 import { routeOf } from '../src/logic/routes.ts';
+import { shortTime } from '../src/logic/format.ts';
 
 const job = (id: string, status: Job['status'] = 'queued'): Job => ({
   id, name: id, type: 'echo-sleep-test', priority: 50, submitter_platform: 'linux', created: '2026-01-01T00:00:00Z', updated: '2026-01-01T00:00:00Z',
@@ -75,5 +76,14 @@ describe('studio: compiled jobs', () => {
     assert.equal(submitterPlatform('Win32'), 'windows');
     assert.equal(submitterPlatform('MacIntel'), 'darwin');
     assert.equal(submitterPlatform('Linux x86_64'), 'linux');
+  });
+});
+
+describe('studio: times in lists', () => {
+  it('shows the time alone for today and the date too for other days', () => {
+    const now = new Date(2026, 10, 25, 15, 0, 0);
+    assert.equal(shortTime(new Date(2026, 10, 25, 9, 30, 0).toISOString(), now), new Date(2026, 10, 25, 9, 30, 0).toLocaleTimeString());
+    assert.equal(shortTime(new Date(2026, 10, 24, 9, 30, 0).toISOString(), now), new Date(2026, 10, 24, 9, 30, 0).toLocaleString());
+    assert.equal(shortTime(undefined, now), '');
   });
 });

@@ -8,12 +8,13 @@ import { connectEvents, onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
 import { CompileLog } from '../components/CompileLog.tsx';
 import { DependencyGraph } from '../components/DependencyGraph.tsx';
+import { TaskTable } from '../components/TaskTable.tsx';
 import { notify } from '../components/notices.tsx';
 import { moveBetweenTabs } from '../components/tab-keys.ts';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { actionAllowed, priorityEditable, progressPercent, REQUESTED_STATUS, type JobAction } from '../logic/job-actions.ts';
 import { Link, navigate } from '../router.tsx';
-import { shortTime } from './JobsScreen.tsx';
+import { shortTime } from '../logic/format.ts';
 
 type Task = Schema<'TaskSummary'>;
 type Tab = 'tasks' | 'graph' | 'log' | 'settings';
@@ -256,50 +257,5 @@ function KeyValues(props: { values: Record<string, unknown> }): JSX.Element {
         </For>
       </dl>
     </Show>
-  );
-}
-
-function TaskTable(props: { tasks: Task[] }): JSX.Element {
-  const SHOWN = 1000;
-  return (
-    <div class="table-wrap">
-      <table class="tasks" data-testid="job-tasks">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Name</th>
-            <th scope="col">Status</th>
-            <th scope="col">Type</th>
-            <th scope="col">Worker</th>
-            <th scope="col">Steps</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.tasks.slice(0, SHOWN)}>
-            {(task) => (
-              <tr>
-                <td>{task.index_in_job + 1}</td>
-                <td>
-                  <Link href={`/tasks/${task.id}`}>{task.name}</Link>
-                </td>
-                <td>
-                  <StatusBadge status={task.status} />
-                </td>
-                <td>{task.task_type}</td>
-                <td>{task.worker?.name ?? ''}</td>
-                <td>
-                  {task.steps_completed}/{task.steps_total}
-                </td>
-                <td>{shortTime(task.updated)}</td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-      <Show when={props.tasks.length > SHOWN}>
-        <p class="muted">The first {SHOWN} of {props.tasks.length} tasks are listed; the grid above shows them all.</p>
-      </Show>
-    </div>
   );
 }

@@ -23,7 +23,7 @@ import { splitLines } from '../logic/line-diff.ts';
 import { formFields, initialValues, settingsFromForm, valuesFromSettings, type FormValues, type SettingField, type SettingProblem } from '../logic/settings-form.ts';
 import { guardLeaving, Link, navigate } from '../router.tsx';
 import { isDark, theme } from '../theme.ts';
-import { shortTime } from './JobsScreen.tsx';
+import { shortTime } from '../logic/format.ts';
 
 type SubmittedJob = Schema<'SubmittedJob'>;
 type Panel = 'dry-run' | 'versions' | 'tests';

@@ -7,7 +7,7 @@ import { onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
 import { notify } from '../components/notices.tsx';
 import { Link, navigate } from '../router.tsx';
-import { shortTime } from './JobsScreen.tsx';
+import { shortTime } from '../logic/format.ts';
 
 export function JobTypesScreen(): JSX.Element {
   const [catalog, { refetch }] = createResource(reconnects, async () => (await ok(api.GET('/api/v3/jobs/types/catalog'))).job_types);

@@ -10,6 +10,7 @@ import { notify } from '../components/notices.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { JOB_STATUSES, jobsForAction, priorityEditable, progressPercent, REQUESTED_STATUS, type JobAction, type JobStatus } from '../logic/job-actions.ts';
 import { JobPages, type Job } from '../logic/job-pages.ts';
+import { shortTime } from '../logic/format.ts';
 import { pagesCovering, visibleRange } from '../logic/virtual-list.ts';
 import { Link, navigate } from '../router.tsx';
 
@@ -316,11 +317,4 @@ export function JobsScreen(): JSX.Element {
       </div>
     </section>
   );
-}
-
-export function shortTime(iso: string | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  const today = new Date();
-  return date.toDateString() === today.toDateString() ? date.toLocaleTimeString() : date.toLocaleString();
 }

@@ -8,7 +8,7 @@ import { confirmAction } from '../components/confirm.tsx';
 import { notify } from '../components/notices.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { Link } from '../router.tsx';
-import { shortTime } from './JobsScreen.tsx';
+import { shortTime } from '../logic/format.ts';
 
 type WorkerSummary = Schema<'WorkerSummary'>;
 type WorkerStatus = Schema<'WorkerStatus'>;

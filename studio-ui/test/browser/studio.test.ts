@@ -138,7 +138,10 @@ describe('studio in the browser', function () {
 
   it('shows a task with its log, live, and requeues it', async function () {
     await page.goto(url(jobPath));
-    await page.getByTestId('job-tasks').getByRole('link', { name: 'echo-1-5' }).click();
+    const table = page.getByTestId('job-tasks');
+    await table.getByRole('checkbox', { name: 'completed' }).check();
+    await table.getByText('2 of 2 tasks').waitFor();
+    await table.getByRole('link', { name: 'echo-1-5' }).click();
     const log = page.getByTestId('task-log');
     await log.filter({ hasText: 'echo done' }).waitFor();
     const download = await page.getByRole('link', { name: /Download the whole log/ }).getAttribute('href');

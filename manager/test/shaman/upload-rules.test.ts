@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { apiDocument } from '../../src/http/api-document.ts';
+import type { StreamedOperationId } from '../../src/http/operation-types.ts';
 import { formatGoDuration, parseGoDuration } from '../../src/shaman/go-duration.ts';
 import { blobKey, shamanLayout, storedBlobPath, uploadPath } from '../../src/shaman/store-layout.ts';
 import { decodeOriginalFilename, parseCanDefer } from '../../src/shaman/upload-headers.ts';
@@ -12,6 +14,15 @@ describe('Shaman upload rules', () => {
     assert.equal(uploadPath(layout, blob, 'x1'), `/farm/file-store/uploading/ab/${'c'.repeat(62)}/1234-x1.tmp`);
     assert.equal(blobKey(blob), blobKey({ sha: blob.sha.toLowerCase(), size: 1234 }));
     assert.notEqual(blobKey(blob), blobKey({ ...blob, size: 1235 }));
+  });
+
+  it('streams the upload body: the document marks the operation the handler types give a stream', () => {
+    const streamed = Object.values(apiDocument().paths)
+      .flatMap((item) => Object.values(item))
+      .filter((operation) => operation['x-tablao-streamed-body'] === true)
+      .map((operation) => operation.operationId);
+    const typed: StreamedOperationId[] = ['shamanFileStore'];
+    assert.deepEqual(streamed, typed);
   });
 
   it('reads Go durations and writes them as Go does', () => {

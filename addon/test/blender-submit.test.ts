@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ManagerConfig } from '../../manager/src/config/config.ts';
+import { DEFAULT_VARIABLES } from '../../manager/src/domain/variables.ts';
 import { startTestManager, type TestManager } from '../../manager/test/support/test-manager.ts';
 
 const run = promisify(execFile);
@@ -75,6 +76,7 @@ interface Run {
   manager: TestManager;
   dir: string;
   storage: string;
+  workerTag: string;
   result: BlenderResult;
 }
 
@@ -87,8 +89,11 @@ async function runInBlender(context: Mocha.Context, overrides: (storage: string)
   const storage = join(dir, 'storage');
   await mkdir(storage);
   const manager = await startTestManager('sqlite', { sharedStoragePath: storage, ...overrides(storage) });
-  const partial = { manager, dir, storage, result: undefined as unknown as BlenderResult };
+  const partial = { manager, dir, storage, workerTag: '', result: undefined as unknown as BlenderResult };
   runs.push(partial);
+  const tag = await manager.request('POST', '/api/v3/worker-mgt/tags', { name: 'gpu', description: 'Machines with a GPU' });
+  assert.equal(tag.status, 200);
+  partial.workerTag = (tag.body as { id: string }).id;
 
   const zip = Buffer.from(await (await fetch(`${manager.url}/tablao-addon.zip`)).arrayBuffer());
   await writeFile(join(dir, 'tablao-addon.zip'), zip);
@@ -99,6 +104,7 @@ async function runInBlender(context: Mocha.Context, overrides: (storage: string)
     project: join(dir, 'project'),
     renders: join(dir, 'renders'),
     output: join(dir, 'result.json'),
+    worker_tag: partial.workerTag,
   };
   const env = { ...process.env, BLENDER_USER_SCRIPTS: join(dir, 'user-scripts'), BLENDER_USER_CONFIG: join(dir, 'user-config') };
   try {
@@ -123,8 +129,9 @@ function theSubmission(get: () => Run): void {
   let manager: TestManager;
   let dir: string;
   let result: BlenderResult;
+  let workerTag: string;
   beforeEach(() => {
-    ({ manager, dir, result } = get());
+    ({ manager, dir, result, workerTag } = get());
   });
 
   it('tests the connection: a clear message when nothing answers, the name and version when the manager does', () => {
@@ -170,8 +177,9 @@ function theSubmission(get: () => Run): void {
     assert.equal(result.job_url, `${manager.url}/jobs/${result.job_id}`);
     const response = await manager.request('GET', `/api/v3/jobs/${result.job_id}`);
     assert.equal(response.status, 200);
-    const job = response.body as { name: string; type: string; priority: number; settings: Record<string, unknown>; submitter_platform: string; type_etag: string };
+    const job = response.body as { name: string; type: string; priority: number; settings: Record<string, unknown>; submitter_platform: string; worker_tag?: string };
     assert.equal(job.name, 'sh010 lighting');
+    assert.equal(job.worker_tag, workerTag);
     assert.equal(job.type, 'simple-blender-render');
     assert.equal(job.priority, 70);
     assert.equal(job.submitter_platform, 'linux');
@@ -207,7 +215,8 @@ describe('Blender add-on in real Blender: shared storage', function () {
   const runs: Run[] = [];
   let shared: Run;
   before(async function () {
-    shared = await runInBlender(this, () => ({}), runs);
+    // The storage as a two-way variable: the add-on names the blend file `{farm}/…` for the workers.
+    shared = await runInBlender(this, (storage) => ({ variables: { ...DEFAULT_VARIABLES, farm: { isTwoWay: true, values: [{ platform: 'linux', value: storage }] } } }), runs);
   });
   after(() => stopRuns(runs));
 
@@ -216,8 +225,9 @@ describe('Blender add-on in real Blender: shared storage', function () {
   it('puts a copy of the .blend with its texture and library in the job\'s folder, paths rewritten, the artist\'s file untouched', async () => {
     const { manager, storage, result, dir } = shared;
     const response = await manager.request('GET', `/api/v3/jobs/${result.job_id}`);
-    const blendfile = String((response.body as { settings: Record<string, unknown> }).settings.blendfile);
-    assert.ok(blendfile.startsWith(storage + '/'), blendfile);
+    const named = String((response.body as { settings: Record<string, unknown> }).settings.blendfile);
+    assert.match(named, /^\{farm\}\//, 'the blend file is named through the two-way variable');
+    const blendfile = named.replace('{farm}', storage);
     const [folder] = relative(storage, blendfile).split('/');
     assert.match(folder!, /^\d{4}-\d{2}-\d{2}_\d{6}-sh010_lighting$/);
     assert.deepEqual(await filesUnder(join(storage, folder!)), ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']);

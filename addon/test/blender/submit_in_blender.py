@@ -120,6 +120,7 @@ def draw(panel_class):
 
 
 result["drawn"] = draw(tablao_blender.TABLAO_PT_job_submission)
+scene.tablao_worker_tag = ARGS["worker_tag"]
 scene.tablao_job_name = "sh010 lighting"
 scene.tablao_job_priority = 70
 settings.chunk_size = 2

@@ -57,6 +57,8 @@ export async function receiveUpload(layout: ShamanLayout, uploads: UploadsInFlig
       }
       if (received <= blob.size && !ticket.signal.aborted) await file.datasync();
     } catch (error) {
+      // Writing failed (a full disk): the manager's problem, not the client's.
+      if (['write', 'fsync', 'fdatasync'].includes((error as NodeJS.ErrnoException).syscall ?? '')) throw error;
       throw new UploadInterrupted(`the upload ended after ${received} of ${blob.size} bytes (${(error as Error).message}); nothing was stored — send the file again`, {
         cause: error,
       });

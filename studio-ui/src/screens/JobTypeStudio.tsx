@@ -171,6 +171,9 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
   const [formProblems, setFormProblems] = createSignal<SettingProblem[]>([]);
   const [jobName, setJobName] = createSignal('Studio dry-run');
   const [priority, setPriority] = createSignal(50);
+  const [workerTag, setWorkerTag] = createSignal('');
+  const [startPaused, setStartPaused] = createSignal(false);
+  const [workerTags] = createResource(async () => (await ok(api.GET('/api/v3/worker-mgt/tags'))).tags);
 
   // Dry-run.
   const [result, setResult] = createSignal<DryRunResult>();
@@ -181,7 +184,14 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
     const { settings, problems } = settingsFromForm(fields(), values());
     setFormProblems(problems);
     if (problems.length > 0) return undefined;
-    return { name: jobName().trim() || 'Studio job', type: typeForRun(), priority: priority(), submitter_platform: submitterPlatform(navigator.platform), settings: settings as SubmittedJob['settings'] };
+    return {
+      name: jobName().trim() || 'Studio job',
+      type: typeForRun(),
+      priority: priority(),
+      submitter_platform: submitterPlatform(navigator.platform),
+      settings: settings as SubmittedJob['settings'],
+      ...(workerTag() ? { worker_tag: workerTag() } : {}),
+    };
   }
 
   async function runDryRun(): Promise<void> {
@@ -268,7 +278,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
     const job = currentJob();
     if (!job) return notify('Some settings are not valid; they are marked in the form.', 'error');
     try {
-      const stored = await ok(api.POST('/api/v3/jobs', { body: job }));
+      const stored = await ok(api.POST('/api/v3/jobs', { body: { ...job, ...(startPaused() ? { initial_status: 'paused' as const } : {}) } }));
       notify(`Submitted "${stored.name}".`);
       navigate(`/jobs/${stored.id}`);
     } catch (error) {
@@ -486,6 +496,15 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
                   <span>Priority</span>
                   <input type="number" min="0" max="100" value={priority()} onInput={(e) => setPriority(Number(e.currentTarget.value) || 0)} />
                 </label>
+                <Show when={(settled(workerTags) ?? []).length > 0}>
+                  <label class="field">
+                    <span>Worker tag</span>
+                    <select value={workerTag()} onChange={(e) => setWorkerTag(e.currentTarget.value)}>
+                      <option value="">Any worker</option>
+                      <For each={settled(workerTags)}>{(tag) => <option value={tag.id}>{tag.name}</option>}</For>
+                    </select>
+                  </label>
+                </Show>
                 <For each={fields()}>
                   {(field) => (
                     <SettingInput field={field} value={values()[field.key]} problem={formProblems().find((p) => p.setting === field.key)?.message} onChange={(value) => setValues({ ...values(), [field.key]: value })} />
@@ -497,6 +516,9 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
                   </button>
                   <span class="muted">Ctrl+Enter</span>
                   <span class="spacer" />
+                  <label title="Submit the job paused; start it from its page">
+                    <input type="checkbox" checked={startPaused()} onChange={(e) => setStartPaused(e.currentTarget.checked)} /> paused
+                  </label>
                   <button type="button" disabled={!exists() || dirty()} onClick={() => void submitJob()} title={!exists() || dirty() ? 'Save the job type first' : 'Submit this job to the farm'} data-testid="submit-job">
                     Submit job
                   </button>

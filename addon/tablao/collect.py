@@ -97,7 +97,8 @@ def path_slots() -> list[PathSlot]:
         editor = scene.sequence_editor
         if editor is None:
             continue
-        for strip in editor.sequences_all:
+        # `sequences_all` became `strips_all` in newer Blenders.
+        for strip in getattr(editor, "sequences_all", None) or getattr(editor, "strips_all", []):
             owner = f"scenes[{scene.name!r}].sequences[{strip.name!r}]"
             if strip.type == "MOVIE":
                 slots.append(_slot(owner, strip, "filepath"))

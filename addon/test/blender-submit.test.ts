@@ -50,7 +50,15 @@ interface BlenderResult {
   drawn_after: [string, string][];
   drawn_preferences: [string, string][];
   job_storage: { shaman_checkout_id?: string };
-  copy: { image_path: string; image_exists: boolean; library_paths: string[]; library_exists: boolean[]; linked_material_loaded: boolean };
+  copy: {
+    image_path: string;
+    image_exists: boolean;
+    library_paths: string[];
+    library_exists: boolean[];
+    linked_material_loaded: boolean;
+    strip_directory: string;
+    strip_files_exist: boolean[];
+  };
 }
 
 /** A loopback port nothing listens on. */
@@ -180,6 +188,7 @@ function theSubmission(get: () => Run): void {
     const job = response.body as { name: string; type: string; priority: number; settings: Record<string, unknown>; submitter_platform: string; worker_tag?: string };
     assert.equal(job.name, 'sh010 lighting');
     assert.equal(job.worker_tag, workerTag);
+    assert.match(result.submit_status, /submitted as [0-9a-f-]{36}; 1 missing and 0 unpacked files/, 'the missing texture is reported');
     assert.equal(job.type, 'simple-blender-render');
     assert.equal(job.priority, 70);
     assert.equal(job.submitter_platform, 'linux');
@@ -230,7 +239,7 @@ describe('Blender add-on in real Blender: shared storage', function () {
     const blendfile = named.replace('{farm}', storage);
     const [folder] = relative(storage, blendfile).split('/');
     assert.match(folder!, /^\d{4}-\d{2}-\d{2}_\d{6}-sh010_lighting$/);
-    assert.deepEqual(await filesUnder(join(storage, folder!)), ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']);
+    assert.deepEqual(await filesUnder(join(storage, folder!)), ['lib/mats.blend', 'plates/plate0001.png', 'plates/plate0002.png', 'shots/sh010/scene.blend', 'tex/wood.png']);
     assert.deepEqual(await readdir(storage), [folder], 'the refused submission left nothing in the shared storage');
     assert.ok(existsSync(blendfile));
     assert.equal(result.original_unchanged, true);
@@ -242,6 +251,8 @@ describe('Blender add-on in real Blender: shared storage', function () {
     assert.deepEqual(result.copy.library_paths, ['//../../lib/mats.blend']);
     assert.deepEqual(result.copy.library_exists, [true]);
     assert.equal(result.copy.linked_material_loaded, true);
+    assert.equal(result.copy.strip_directory, '//../../plates/');
+    assert.deepEqual(result.copy.strip_files_exist, [true, true]);
   });
 
 });
@@ -266,8 +277,8 @@ describe('Blender add-on in real Blender: Shaman', function () {
     const checkout = match[1]!;
     assert.equal(job.storage?.shaman_checkout_id, checkout);
     const folder = join(storage, 'jobs', checkout);
-    assert.deepEqual(await filesUnder(folder), ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']);
-    for (const file of ['lib/mats.blend', 'shots/sh010/scene.blend', 'tex/wood.png']) {
+    assert.deepEqual(await filesUnder(folder), ['lib/mats.blend', 'plates/plate0001.png', 'plates/plate0002.png', 'shots/sh010/scene.blend', 'tex/wood.png']);
+    for (const file of ['lib/mats.blend', 'plates/plate0001.png', 'plates/plate0002.png', 'shots/sh010/scene.blend', 'tex/wood.png']) {
       assert.match(await readlink(join(folder, file)), /file-store\/stored\//, `${file} is a link into the file store`);
       assert.ok((await stat(join(folder, file))).isFile());
     }
@@ -278,5 +289,7 @@ describe('Blender add-on in real Blender: Shaman', function () {
     assert.equal(result.copy.image_exists, true);
     assert.deepEqual(result.copy.library_exists, [true]);
     assert.equal(result.copy.linked_material_loaded, true);
+    assert.equal(result.copy.strip_directory, '//../../plates/');
+    assert.deepEqual(result.copy.strip_files_exist, [true, true]);
   });
 });

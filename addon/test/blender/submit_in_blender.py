@@ -64,7 +64,22 @@ bpy.data.materials.remove(library_material)
 with bpy.data.libraries.load(os.path.join(project, "lib", "mats.blend"), link=True, relative=True) as (_, linked):
     linked.materials = ["LibMat"]
 cube.data.materials.append(bpy.data.materials["LibMat"])
+# Two frames of a plate in the sequencer, and a texture whose file is gone.
+for frame in (1, 2):
+    plate = bpy.data.images.new(f"plate{frame}", 2, 2)
+    plate.filepath_raw = os.path.join(project, "plates", f"plate{frame:04}.png")
+    plate.file_format = "PNG"
+    os.makedirs(os.path.dirname(plate.filepath_raw), exist_ok=True)
+    plate.save()
+    bpy.data.images.remove(plate)
 scene = bpy.context.scene
+editor = scene.sequence_editor_create()
+strip = editor.sequences.new_image("plate", os.path.join(project, "plates", "plate0001.png"), 1, 1)
+strip.elements.append("plate0002.png")
+gone = bpy.data.images.load(os.path.join(project, "tex", "wood.png"))
+gone.name = "gone"
+gone.filepath_raw = os.path.join(project, "tex", "gone.png")
+material.node_tree.nodes.new("ShaderNodeTexImage").image = gone
 scene.frame_start, scene.frame_end = 1, 3
 scene.render.fps = 24
 scene.render.image_settings.file_format = "PNG"
@@ -187,6 +202,11 @@ result["copy"] = {
     "library_paths": [lib.filepath for lib in bpy.data.libraries],
     "library_exists": [os.path.exists(bpy.path.abspath(lib.filepath)) for lib in bpy.data.libraries],
     "linked_material_loaded": not getattr(bpy.data.materials["LibMat"], "is_missing", False),
+    "strip_directory": bpy.context.scene.sequence_editor.sequences_all["plate"].directory,
+    "strip_files_exist": [
+        os.path.exists(os.path.join(bpy.path.abspath(bpy.context.scene.sequence_editor.sequences_all["plate"].directory), e.filename))
+        for e in bpy.context.scene.sequence_editor.sequences_all["plate"].elements
+    ],
 }
 
 with open(ARGS["output"], "w", encoding="utf-8") as out:

@@ -44,6 +44,8 @@ interface BlenderResult {
   original_image_path_on_disk: string;
   reopened: { job_type: string; chunk_size: number; render_output_root: string; job_name: string };
   stale: OperatorCall;
+  refused: OperatorCall;
+  incomplete: OperatorCall;
   stale_failed_flag: boolean;
   drawn: [string, string][];
   drawn_submitted: [string, string][];
@@ -207,6 +209,14 @@ function theSubmission(get: () => Run): void {
 
   it('keeps the job type and the form in the blend file', () => {
     assert.deepEqual(result.reopened, { job_type: 'simple-blender-render', chunk_size: 2, render_output_root: join(dir, 'renders'), job_name: 'sh010 lighting' });
+  });
+
+  it('shows the job type\'s refusal and a setting left empty as messages, and submits nothing', () => {
+    assert.equal(result.refused[0][0], 'CANCELLED');
+    assert.match(result.refused[1], /The manager refused the job: .*"FFMPEG" writes a video file/);
+    assert.equal(result.incomplete[0][0], 'CANCELLED');
+    assert.match(result.incomplete[1], /"Render Output Root" is required/);
+    for (const message of [result.refused[1], result.incomplete[1]]) assert.doesNotMatch(message, /Traceback/);
   });
 
   it('refuses a job type that changed on the manager with a message to refresh, and submits nothing', async () => {

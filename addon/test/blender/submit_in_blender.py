@@ -155,6 +155,15 @@ result["original_unchanged"] = sha256(blendfile) == before
 result["image_path_after"] = bpy.data.images["wood"].filepath_raw
 
 # A job type that changed on the manager since it was fetched: a message, no traceback.
+# A job the job type's script refuses (it renders images, not videos): its message, no traceback.
+bpy.context.scene.render.image_settings.file_format = "FFMPEG"
+result["refused"] = call(bpy.ops.tablao.submit_job)
+bpy.context.scene.render.image_settings.file_format = "PNG"
+# A required setting left empty: named before anything is sent.
+bpy.context.scene.tablao_job_settings.render_output_root = ""
+result["incomplete"] = call(bpy.ops.tablao.submit_job)
+bpy.context.scene.tablao_job_settings.render_output_root = ARGS["renders"]
+
 for job_type in tablao_blender._State.cache.job_types:
     if job_type["name"] == "simple-blender-render":
         job_type["etag"] = "0" * 40

@@ -7,16 +7,14 @@ The artist's file is never touched: the paths are changed in memory, a copy is s
 
 from __future__ import annotations
 
-import glob
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 import bpy
 
-from .packing import Dependency, PackPlan, make_plan
+from .packing import Dependency, PackPlan, make_plan, sequence_files, udim_files
 
 
 @dataclass
@@ -33,27 +31,13 @@ def _absolute(path: str, library: Any = None) -> str:
     return os.path.normpath(os.path.abspath(resolved))
 
 
-def _sequence_files(absolute: str) -> list[str]:
-    """All frames of an image sequence: the same name with other frame numbers."""
-    folder, name = os.path.split(absolute)
-    match = re.match(r"^(.*?)(\d+)(\.[^.]*)?$", name)
-    if not match:
-        return [absolute]
-    prefix, _, ext = match.group(1), match.group(2), match.group(3) or ""
-    pattern = os.path.join(glob.escape(folder), glob.escape(prefix) + "[0-9]*" + glob.escape(ext))
-    found = sorted(f for f in glob.glob(pattern) if re.fullmatch(re.escape(prefix) + r"\d+" + re.escape(ext), os.path.basename(f)))
-    return found or [absolute]
-
-
 def _image_files(image: Any, absolute: str) -> list[str]:
     if image.source == "SEQUENCE":
-        return _sequence_files(absolute)
+        folder = os.path.dirname(absolute)
+        names = os.listdir(folder) if os.path.isdir(folder) else []
+        return sequence_files(absolute, names)
     if image.source == "TILED":
-        if "<UDIM>" in absolute:
-            return [absolute.replace("<UDIM>", str(tile.number)) for tile in image.tiles]
-        match = re.search(r"(?<!\d)1\d{3}(?!\d)(?=[^/\\]*$)", absolute)
-        if match:
-            return [absolute[: match.start()] + str(tile.number) + absolute[match.end():] for tile in image.tiles]
+        return udim_files(absolute, [tile.number for tile in image.tiles])
     return [absolute]
 
 

@@ -45,6 +45,30 @@ class PackPlan:
         return [self.blend_target] + [p.target for p in self.copies]
 
 
+def sequence_files(absolute: str, names_in_folder: list[str]) -> list[str]:
+    """The frames of an image sequence: the files of its folder named like it with another
+    frame number (`shot_0001.png` → `shot_0002.png`, …), in order; the file itself when none."""
+    folder, name = os.path.split(absolute)
+    match = re.match(r"^(.*?)(\d+)(\.[^.]*)?$", name)
+    if not match:
+        return [absolute]
+    prefix, ext = match.group(1), match.group(3) or ""
+    pattern = re.compile(re.escape(prefix) + r"\d+" + re.escape(ext))
+    found = sorted(n for n in names_in_folder if pattern.fullmatch(n))
+    return [os.path.join(folder, n) for n in found] or [absolute]
+
+
+def udim_files(absolute: str, tiles: list[int]) -> list[str]:
+    """The files of a tiled (UDIM) image: `<UDIM>` or the 1001-style number in its file name
+    replaced by each tile's number."""
+    if "<UDIM>" in absolute:
+        return [absolute.replace("<UDIM>", str(tile)) for tile in tiles]
+    match = re.search(r"(?<!\d)1\d{3}(?!\d)(?=[^/\\]*$)", absolute)
+    if not match or not tiles:
+        return [absolute]
+    return [absolute[: match.start()] + str(tile) + absolute[match.end():] for tile in tiles]
+
+
 def safe_name(name: str, fallback: str = "job") -> str:
     """A job name usable as a folder name on every platform."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip()).strip("._")

@@ -68,6 +68,17 @@ class PlanTest(unittest.TestCase):
         plan = packing.make_plan(BLEND, deps, exists=lambda p: True)
         self.assertEqual([p.target for p in plan.copies], ["seq/f0.png", "seq/f1.png", "seq/f2.png"])
 
+    def test_image_sequences_and_udim_tiles(self):
+        names = ["shot_0002.png", "shot_0001.png", "shot_0010.png", "shot_0001.exr", "other_0001.png", "shot_final.png"]
+        self.assertEqual(
+            packing.sequence_files("/p/seq/shot_0001.png", names),
+            ["/p/seq/shot_0001.png", "/p/seq/shot_0002.png", "/p/seq/shot_0010.png"])
+        self.assertEqual(packing.sequence_files("/p/seq/still.png", names), ["/p/seq/still.png"])
+        self.assertEqual(packing.sequence_files("/p/seq/shot_0001.png", []), ["/p/seq/shot_0001.png"])
+        self.assertEqual(packing.udim_files("/p/t/wood.<UDIM>.png", [1001, 1002]), ["/p/t/wood.1001.png", "/p/t/wood.1002.png"])
+        self.assertEqual(packing.udim_files("/p/1001/wood.1001.png", [1001, 1011]), ["/p/1001/wood.1001.png", "/p/1001/wood.1011.png"])
+        self.assertEqual(packing.udim_files("/p/t/wood.png", [1001]), ["/p/t/wood.png"])
+
     def test_job_folder_name(self):
         moment = datetime.datetime(2026, 11, 25, 2, 30, 5)
         self.assertEqual(packing.job_folder_name("Shot 10: lighting/v2", moment), "2026-11-25_023005-Shot_10_lighting_v2")

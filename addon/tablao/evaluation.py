@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 
 class SettingEvalError(Exception):
@@ -96,7 +96,3 @@ def evaluate_setting(key: str, kind: str, expression: str, names: dict[str, Any]
 def default_job_name(blend_filepath: str) -> str:
     """The blend file's name without `.blend`, as Flamenco names jobs."""
     return PurePath(blend_filepath).stem if blend_filepath else ""
-
-
-def optional_str(value: Optional[str]) -> str:
-    return value or ""

@@ -8,22 +8,22 @@ import { api, ApiError, messageOf, ok, type Schema, settled } from '../api/clien
 import { onEvent } from '../api/event-stream.ts';
 import { CompiledTaskTable } from '../components/CompiledTaskTable.tsx';
 import { CompileLog } from '../components/CompileLog.tsx';
-import { confirmAction } from '../components/confirm.tsx';
 import { DependencyGraph } from '../components/DependencyGraph.tsx';
-import { DiffView } from '../components/DiffView.tsx';
 import { notify } from '../components/notices.tsx';
+import { SettingInput } from '../components/SettingInput.tsx';
 import { moveBetweenTabs } from '../components/tab-keys.ts';
 import type { JobTypeEditor } from '../editor/monaco.ts';
 import { NEW_JOB_TYPE_TEMPLATE } from '../editor/new-job-type-template.ts';
 import { readJobType, type JobTypeDescription } from '../editor/read-job-type.ts';
-import { outcomeText, submitterPlatform, type CompiledJob, type CompileError } from '../logic/compiled-job.ts';
+import { submitterPlatform, type CompiledJob, type CompileError } from '../logic/compiled-job.ts';
 import { markerOf } from '../logic/compile-markers.ts';
 import { graphOfCompiledTasks } from '../logic/graph-layout.ts';
 import { splitLines } from '../logic/line-diff.ts';
-import { formFields, initialValues, settingsFromForm, valuesFromSettings, type FormValues, type SettingField, type SettingProblem } from '../logic/settings-form.ts';
+import { formFields, initialValues, settingsFromForm, valuesFromSettings, type FormValues, type SettingProblem } from '../logic/settings-form.ts';
+import { TestsPanel } from './job-type-studio/TestsPanel.tsx';
+import { VersionsPanel } from './job-type-studio/VersionsPanel.tsx';
 import { guardLeaving, Link, navigate } from '../router.tsx';
 import { isDark, theme } from '../theme.ts';
-import { shortTime } from '../logic/format.ts';
 
 type SubmittedJob = Schema<'SubmittedJob'>;
 type Panel = 'dry-run' | 'versions' | 'tests';
@@ -261,8 +261,6 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
       setSaveMessage('');
       editor?.showCompileError(undefined);
       notify(`Saved "${name()}" as version ${saved.version ?? 1}.`);
-      void refetchVersions();
-      void refetchTests();
     } catch (error) {
       if (error instanceof ApiError && error.status === 422 && error.body && typeof error.body === 'object') {
         editor?.showCompileError(markerOf(error.body as CompileError, splitLines(text).length));
@@ -286,48 +284,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
     }
   }
 
-  // Versions.
-  const [versions, { refetch: refetchVersions }] = createResource(
-    () => exists() && origin() === 'custom' && panel() === 'versions' && name(),
-    async (typeName) => (await ok(api.GET('/api/v3/jobs/type/{typeName}/versions', { params: { path: { typeName: typeName as string }, query: { limit: 200 } } }))).versions,
-  );
-  const [compared, setCompared] = createSignal<{ version: number; source: string }>();
-  async function compare(versionNumber: number): Promise<void> {
-    try {
-      const found = await ok(api.GET('/api/v3/jobs/type/{typeName}/versions/{version}', { params: { path: { typeName: name(), version: versionNumber } } }));
-      setCompared({ version: versionNumber, source: found.source });
-    } catch (error) {
-      notify(messageOf(error), 'error');
-    }
-  }
-  async function rollback(versionNumber: number): Promise<void> {
-    const lost = dirty() ? ' Your unsaved edits are replaced.' : '';
-    if (!(await confirmAction(`Roll back to version ${versionNumber}?`, `Its script becomes the current version (saved as a new version; history is kept).${lost}`, 'Roll back', dirty()))) return;
-    ownWrites++;
-    try {
-      const saved = await ok(api.POST('/api/v3/jobs/type/{typeName}/rollback', { params: { path: { typeName: name() } }, body: { version: versionNumber, ...(version() ? { expected_version: version() } : {}) } }));
-      editor?.setValue(saved.source);
-      setSource(saved.source);
-      setSavedSource(saved.source);
-      setVersion(saved.version);
-      setCompared(undefined);
-      notify(`Version ${versionNumber} is current again, as version ${saved.version}.`);
-      void refetchVersions();
-    } catch (error) {
-      notify(messageOf(error), 'error');
-    } finally {
-      ownWrites--;
-    }
-  }
-
-  // Test cases.
-  const [tests, { refetch: refetchTests }] = createResource(
-    () => exists() && origin() === 'custom' && panel() === 'tests' && name(),
-    async (typeName) => (await ok(api.GET('/api/v3/jobs/type/{typeName}/tests', { params: { path: { typeName: typeName as string } } }))).tests,
-  );
-  const [testRun, setTestRun] = createSignal<Schema<'JobTypeTestRunResult'>>();
-  const [testDiff, setTestDiff] = createSignal<{ name: string; before: string; after: string }>();
-
+  // Test cases: a dry-run kept as one; a test's settings back in the form.
   async function saveTest(): Promise<void> {
     const current = result();
     if (!current) return notify('Run a dry-run first: a test keeps its settings and its output.', 'error');
@@ -343,69 +300,24 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
       );
       notify(`Test "${testName.trim()}" saved.`);
       setPanel('tests');
-      void refetchTests();
     } catch (error) {
       notify(messageOf(error), 'error');
     }
   }
 
-  async function runTests(): Promise<void> {
-    setTestDiff(undefined);
-    try {
-      const text = editor?.getValue() ?? source();
-      const outcome = await ok(api.POST('/api/v3/jobs/type/{typeName}/tests/run', { params: { path: { typeName: name() } }, body: dirty() ? { source: text } : {} }));
-      setTestRun(outcome);
-    } catch (error) {
-      notify(`The tests did not run: ${messageOf(error)}`, 'error');
-    }
+  function loadTestIntoForm(test: Schema<'JobTypeTest'>): void {
+    setValues(valuesFromSettings(fields(), test.job.settings as Record<string, unknown> | undefined));
+    setJobName(test.job.name);
+    setPanel('dry-run');
   }
 
-  async function showTestDiff(outcome: Schema<'JobTypeTestResult'>): Promise<void> {
+  async function trackWrite<T>(write: Promise<T>): Promise<T> {
+    ownWrites++;
     try {
-      const test = await ok(api.GET('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: outcome.test_id } } }));
-      setTestDiff({ name: outcome.name, before: outcomeText(test.expected_output, test.expected_error), after: outcomeText(outcome.actual_output, outcome.actual_error) });
-    } catch (error) {
-      notify(messageOf(error), 'error');
+      return await write;
+    } finally {
+      ownWrites--;
     }
-  }
-
-  async function acceptTestOutput(outcome: Schema<'JobTypeTestResult'>): Promise<void> {
-    try {
-      const test = await ok(api.GET('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: outcome.test_id } } }));
-      await ok(
-        api.PUT('/api/v3/jobs/type/{typeName}/tests/{test_id}', {
-          params: { path: { typeName: name(), test_id: outcome.test_id } },
-          body: { name: test.name, job: test.job, ...(test.now ? { now: test.now } : {}), ...(outcome.actual_output ? { expected_output: outcome.actual_output } : { expected_error: outcome.actual_error! }) },
-        }),
-      );
-      notify(`"${outcome.name}" now expects the new output.`);
-      void runTests();
-    } catch (error) {
-      notify(messageOf(error), 'error');
-    }
-  }
-
-  async function deleteTest(id: string, testName: string): Promise<void> {
-    if (!(await confirmAction(`Delete the test "${testName}"?`, 'Its settings and expected output are lost.', 'Delete'))) return;
-    try {
-      await ok(api.DELETE('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: id } } }));
-      void refetchTests();
-    } catch (error) {
-      notify(messageOf(error), 'error');
-    }
-  }
-
-  function loadTestIntoForm(id: string): void {
-    void (async () => {
-      try {
-        const test = await ok(api.GET('/api/v3/jobs/type/{typeName}/tests/{test_id}', { params: { path: { typeName: name(), test_id: id } } }));
-        setValues(valuesFromSettings(fields(), test.job.settings as Record<string, unknown> | undefined));
-        setJobName(test.job.name);
-        setPanel('dry-run');
-      } catch (error) {
-        notify(messageOf(error), 'error');
-      }
-    })();
   }
 
   // Someone else saved or deleted this type.
@@ -586,134 +498,26 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
               </Show>
             </Match>
             <Match when={panel() === 'versions'}>
-              <Show when={settled(versions)} fallback={<p class="muted">{versions.error ? messageOf(versions.error) : 'Loading…'}</p>}>
-                <table class="versions">
-                  <thead>
-                    <tr>
-                      <th scope="col">Version</th>
-                      <th scope="col">Saved</th>
-                      <th scope="col">Note</th>
-                      <th scope="col" />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={settled(versions)}>
-                      {(entry) => (
-                        <tr>
-                          <td>
-                            {entry.version}
-                            {entry.version === version() ? ' (current)' : ''}
-                          </td>
-                          <td>{shortTime(entry.created)}</td>
-                          <td>{entry.message ?? ''}{entry.rolled_back_from ? ` (rollback to ${entry.rolled_back_from})` : ''}</td>
-                          <td class="row tight">
-                            <button type="button" onClick={() => void compare(entry.version)}>Compare</button>
-                            <Show when={entry.version !== version()}>
-                              <button type="button" onClick={() => void rollback(entry.version)}>Roll back…</button>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </Show>
-              <Show when={compared()}>
-                {(c) => <DiffView before={c().source} after={source()} beforeLabel={`version ${c().version}`} afterLabel={dirty() ? 'the editor (unsaved)' : `version ${version()} (current)`} />}
-              </Show>
+              <VersionsPanel
+                typeName={name()}
+                currentVersion={version()}
+                editorSource={source()}
+                dirty={dirty()}
+                trackWrite={trackWrite}
+                onRolledBack={(saved) => {
+                  editor?.setValue(saved.source);
+                  setSource(saved.source);
+                  setSavedSource(saved.source);
+                  setVersion(saved.version);
+                }}
+              />
             </Match>
             <Match when={panel() === 'tests'}>
-              <div class="row">
-                <button type="button" class="primary" onClick={() => void runTests()} disabled={(settled(tests) ?? []).length === 0}>
-                  Run all tests{dirty() ? ' on the unsaved script' : ''}
-                </button>
-                <span class="muted">Save a dry-run as a test from the Dry run tab.</span>
-              </div>
-              <Show when={testRun()}>
-                {(run) => (
-                  <p data-testid="test-summary">
-                    {run().passed} passed, {run().changed} changed ({run().source === 'unsaved' ? 'unsaved script' : `version ${run().version ?? ''}`})
-                  </p>
-                )}
-              </Show>
-              <Show when={settled(tests)} fallback={<p class="muted">{tests.error ? messageOf(tests.error) : 'Loading…'}</p>}>
-                <Show when={(settled(tests) ?? []).length > 0} fallback={<p class="empty">No test cases yet. Run a dry-run, then “Save as test”.</p>}>
-                  <table class="tests">
-                    <tbody>
-                      <For each={settled(tests)}>
-                        {(test) => {
-                          const outcome = () => testRun()?.results.find((r) => r.test_id === test.id);
-                          return (
-                            <tr>
-                              <td>{test.name}</td>
-                              <td>
-                                <Show when={outcome()} fallback={<span class="muted">not run</span>}>
-                                  {(o) => <span class={o().outcome === 'passed' ? 'good' : 'error'}>{o().outcome}</span>}
-                                </Show>
-                              </td>
-                              <td class="row tight">
-                                <button type="button" onClick={() => loadTestIntoForm(test.id)}>Load settings</button>
-                                <Show when={outcome()?.outcome === 'changed' && outcome()}>
-                                  {(o) => (
-                                    <>
-                                      <button type="button" onClick={() => void showTestDiff(o())}>Diff</button>
-                                      <button type="button" onClick={() => void acceptTestOutput(o())}>Accept new output</button>
-                                    </>
-                                  )}
-                                </Show>
-                                <button type="button" class="danger" onClick={() => void deleteTest(test.id, test.name)}>Delete…</button>
-                              </td>
-                            </tr>
-                          );
-                        }}
-                      </For>
-                    </tbody>
-                  </table>
-                </Show>
-              </Show>
-              <Show when={testDiff()}>{(d) => <><h3>{d().name}</h3><DiffView before={d().before} after={d().after} beforeLabel="expected" afterLabel="now" /></>}</Show>
+              <TestsPanel typeName={name()} editorSource={() => editor?.getValue() ?? source()} dirty={dirty()} onLoadTest={loadTestIntoForm} />
             </Match>
           </Switch>
         </div>
       </div>
     </section>
-  );
-}
-
-function SettingInput(props: { field: SettingField; value: string | boolean | undefined; problem: string | undefined; onChange: (value: string | boolean) => void }): JSX.Element {
-  const id = `setting-${props.field.key}`;
-  const help = () => [props.field.description, props.field.filledBy === 'add-on' ? 'normally filled in by the Blender add-on' : props.field.filledBy === 'script' ? 'hidden from artists' : ''].filter(Boolean).join(' · ');
-  return (
-    <div class={`field${props.problem ? ' invalid' : ''}`}>
-      <label for={id}>
-        {props.field.label}
-        {props.field.required ? ' *' : ''}
-      </label>
-      <Switch>
-        <Match when={props.field.input === 'checkbox'}>
-          <input id={id} type="checkbox" checked={props.value === true} onChange={(e) => props.onChange(e.currentTarget.checked)} />
-        </Match>
-        <Match when={props.field.input === 'select'}>
-          <select id={id} value={String(props.value ?? '')} onChange={(e) => props.onChange(e.currentTarget.value)}>
-            <Show when={!props.field.required || props.field.defaultValue === undefined}>
-              <option value="">(default)</option>
-            </Show>
-            <For each={props.field.choices}>{(choice) => <option value={choice}>{choice}</option>}</For>
-          </select>
-        </Match>
-        <Match when={props.field.input === 'number'}>
-          <input id={id} type="number" value={String(props.value ?? '')} min={props.field.min} max={props.field.max} step={props.field.step} onInput={(e) => props.onChange(e.currentTarget.value)} aria-invalid={props.problem ? 'true' : undefined} />
-        </Match>
-        <Match when={props.field.input === 'text'}>
-          <input id={id} type="text" value={String(props.value ?? '')} onInput={(e) => props.onChange(e.currentTarget.value)} placeholder={props.field.subtype?.replace('_', ' ') ?? ''} aria-invalid={props.problem ? 'true' : undefined} />
-        </Match>
-      </Switch>
-      <Show when={help()}>
-        <small class="muted">{help()}</small>
-      </Show>
-      <Show when={props.problem}>
-        <small class="error" role="alert">{props.problem}</small>
-      </Show>
-    </div>
   );
 }

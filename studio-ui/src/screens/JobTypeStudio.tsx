@@ -6,9 +6,6 @@
 import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
 import { api, ApiError, messageOf, ok, type Schema, settled } from '../api/client.ts';
 import { onEvent } from '../api/event-stream.ts';
-import { CompiledTaskTable } from '../components/CompiledTaskTable.tsx';
-import { CompileLog } from '../components/CompileLog.tsx';
-import { DependencyGraph } from '../components/DependencyGraph.tsx';
 import { notify } from '../components/notices.tsx';
 import { SettingInput } from '../components/SettingInput.tsx';
 import { moveBetweenTabs } from '../components/tab-keys.ts';
@@ -17,9 +14,9 @@ import { NEW_JOB_TYPE_TEMPLATE } from '../editor/new-job-type-template.ts';
 import { readJobType, type JobTypeDescription } from '../editor/read-job-type.ts';
 import { submitterPlatform, type CompiledJob, type CompileError } from '../logic/compiled-job.ts';
 import { markerOf } from '../logic/compile-markers.ts';
-import { graphOfCompiledTasks } from '../logic/graph-layout.ts';
 import { splitLines } from '../logic/line-diff.ts';
 import { formFields, initialValues, settingsFromForm, valuesFromSettings, type FormValues, type SettingProblem } from '../logic/settings-form.ts';
+import { DryRunResult } from './job-type-studio/DryRunResult.tsx';
 import { TestsPanel } from './job-type-studio/TestsPanel.tsx';
 import { VersionsPanel } from './job-type-studio/VersionsPanel.tsx';
 import { guardLeaving, Link, navigate } from '../router.tsx';
@@ -27,7 +24,6 @@ import { isDark, theme } from '../theme.ts';
 
 type SubmittedJob = Schema<'SubmittedJob'>;
 type Panel = 'dry-run' | 'versions' | 'tests';
-type ResultTab = 'tasks' | 'graph' | 'log';
 
 interface DryRunResult {
   job: SubmittedJob;
@@ -177,7 +173,6 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
 
   // Dry-run.
   const [result, setResult] = createSignal<DryRunResult>();
-  const [resultTab, setResultTab] = createSignal<ResultTab>('tasks');
   const typeForRun = () => name() || 'new-job-type';
 
   function currentJob(): SubmittedJob | undefined {
@@ -438,62 +433,13 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
               </form>
               <Show when={result()}>
                 {(current) => (
-                  <div class="dry-run-result" data-testid="dry-run-result">
-                    <Show when={current().error}>
-                      {(error) => (
-                        <div class="error-box" role="alert" data-testid="compile-error">
-                          <strong>{error().kind === 'settings' ? 'The settings do not fit' : 'The job does not compile'}</strong>
-                          <p>{error().message}</p>
-                          <Show when={error().location}>
-                            {(location) => (
-                              <button type="button" class="link" onClick={() => editor?.revealLine(location().line)}>
-                                Go to line {location().line}
-                              </button>
-                            )}
-                          </Show>
-                          <Show when={(error().log ?? []).length > 0}>
-                            <CompileLog log={error().log ?? []} />
-                          </Show>
-                        </div>
-                      )}
-                    </Show>
-                    <Show when={current().compiled}>
-                      {(compiled) => (
-                        <>
-                          <div class="row">
-                            <strong data-testid="task-count">
-                              {compiled().tasks.length} task{compiled().tasks.length === 1 ? '' : 's'}
-                            </strong>
-                            <span class="spacer" />
-                            <button type="button" disabled={!exists() || origin() !== 'custom'} onClick={() => void saveTest()} title={origin() === 'custom' ? 'Keep these settings and this output as a test case' : 'Save the job type first'}>
-                              Save as test
-                            </button>
-                          </div>
-                          <div class="tabs" role="tablist" onKeyDown={moveBetweenTabs}>
-                            <button type="button" role="tab" aria-selected={resultTab() === 'tasks'} onClick={() => setResultTab('tasks')}>Tasks</button>
-                            <button type="button" role="tab" aria-selected={resultTab() === 'graph'} onClick={() => setResultTab('graph')}>Graph</button>
-                            <button type="button" role="tab" aria-selected={resultTab() === 'log'} onClick={() => setResultTab('log')}>
-                              Log ({compiled().log.length})
-                            </button>
-                          </div>
-                          <Switch>
-                            <Match when={resultTab() === 'tasks'}>
-                              <CompiledTaskTable tasks={compiled().tasks} />
-                            </Match>
-                            <Match when={resultTab() === 'graph'}>
-                              {(() => {
-                                const graph = graphOfCompiledTasks(compiled().tasks);
-                                return <DependencyGraph tasks={compiled().tasks.map((task, index) => ({ id: task.uuid, index, name: task.name, type: task.type }))} edges={graph.edges} />;
-                              })()}
-                            </Match>
-                            <Match when={resultTab() === 'log'}>
-                              <CompileLog log={compiled().log} />
-                            </Match>
-                          </Switch>
-                        </>
-                      )}
-                    </Show>
-                  </div>
+                  <DryRunResult
+                    compiled={current().compiled}
+                    error={current().error}
+                    canSaveTest={exists() && origin() === 'custom'}
+                    onSaveTest={() => void saveTest()}
+                    onGoToLine={(line) => editor?.revealLine(line)}
+                  />
                 )}
               </Show>
             </Match>

@@ -82,6 +82,11 @@ describe('studio in the browser', function () {
     await page.getByTestId('run').click();
     await page.getByTestId('task-count').filter({ hasText: '2 tasks' }).waitFor();
     assert.match(await page.getByTestId('compiled-tasks').innerText(), /echo-1-5[\s\S]*echo-6-10/);
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    assert.equal(await page.getByTestId('dependency-graph').locator('.graph-node').count(), 2);
+    await page.getByRole('tab', { name: /^Log/ }).click();
+    await page.getByTestId('compile-log').filter({ hasText: 'frames: 10' }).waitFor();
+    await page.getByRole('tab', { name: 'Tasks' }).click();
     await screenshot(page, 'studio-dry-run');
 
     // The form refuses what the manager would, naming the setting.

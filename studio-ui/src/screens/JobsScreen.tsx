@@ -2,7 +2,7 @@
 // the pages in view are fetched) so that 10,000 jobs scroll smoothly; filters, sorting, live
 // updates, and actions on the selected jobs.
 
-import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { api, messageOf, ok } from '../api/client.ts';
 import { connectEvents, onEvent, reconnects } from '../api/event-stream.ts';
 import { confirmAction } from '../components/confirm.tsx';
@@ -83,7 +83,6 @@ export function JobsScreen(): JSX.Element {
   // A new filter or order: start over from the top.
   createEffect(() => {
     query();
-    reconnects();
     generation++;
     loading.clear();
     pages.clear();
@@ -94,6 +93,9 @@ export function JobsScreen(): JSX.Element {
     setScrollTop(0);
     void loadPage(0, generation);
   });
+
+  // Back after the stream dropped: events may have been missed, so the pages are fetched again where the list is.
+  createEffect(on(reconnects, () => reload(), { defer: true }));
 
   // Pages that scrolled into view.
   createEffect(() => {

@@ -141,6 +141,23 @@ describe('studio in the browser', function () {
     await screenshot(page, 'job');
   });
 
+  it('opens a built-in job type read-only, dry-runs it with its own form, and duplicates it', async function () {
+    await page.goto(url('/job-types/simple-blender-render'));
+    const editor = page.getByTestId('editor').locator('.monaco-editor');
+    await editor.waitFor();
+    await page.getByText('Read-only').waitFor();
+    assert.equal(await page.getByTestId('save').count(), 0);
+    // Its required settings are required in the form too; the form says so before anything is sent.
+    await page.getByTestId('run').click();
+    await page.locator('.field.invalid').first().waitFor();
+    assert.match(await page.locator('.field.invalid').first().innerText(), /required/);
+    await page.getByRole('button', { name: 'Duplicate to edit' }).click();
+    await page.getByTestId('type-name').waitFor();
+    assert.equal(await page.getByTestId('type-name').inputValue(), 'simple-blender-render-copy');
+    await editor.locator('.view-lines').filter({ hasText: 'JOB_TYPE' }).waitFor();
+    assert.match(await page.locator('.origin').first().innerText(), /not saved yet/);
+  });
+
   it('shows a task with its log, live, and requeues it', async function () {
     await page.goto(url(jobPath));
     const table = page.getByTestId('job-tasks');

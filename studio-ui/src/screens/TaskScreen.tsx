@@ -45,6 +45,23 @@ export function TaskScreen(props: { taskId: string }): JSX.Element {
   ];
   onCleanup(() => stops.forEach((stop) => stop()));
 
+  /** The log from its start (as much as the page keeps), instead of the tail. */
+  async function showWholeLog(): Promise<void> {
+    try {
+      let offset = 0;
+      let text = '';
+      for (;;) {
+        const chunk = await ok(api.GET('/api/v3/tasks/{task_id}/log/chunk', { params: { path: { task_id: props.taskId }, query: { offset, limit: 1_048_576 } } }));
+        text += chunk.text;
+        if (chunk.next_offset >= chunk.size || chunk.next_offset === offset || text.length >= TAIL_LIMIT) break;
+        offset = chunk.next_offset;
+      }
+      setLog(text.slice(-TAIL_LIMIT));
+    } catch (error) {
+      notify(messageOf(error), 'error');
+    }
+  }
+
   async function setStatus(status: 'queued' | 'canceled'): Promise<void> {
     if (status === 'canceled' && !(await confirmAction('Cancel this task?', 'If it is running, its worker stops it.', 'Cancel task'))) return;
     try {
@@ -80,7 +97,18 @@ export function TaskScreen(props: { taskId: string }): JSX.Element {
               <button type="button" disabled={current().status === 'canceled' || current().status === 'completed'} onClick={() => void setStatus('canceled')}>
                 Cancel…
               </button>
-              <Show when={logInfo()}>{(info) => <a class="button" href={info().url} download="">Download the whole log ({info().size} bytes)</a>}</Show>
+              <Show when={settled(logInfo)}>
+                {(info) => (
+                  <>
+                    <button type="button" onClick={() => void showWholeLog()}>
+                      Show the whole log
+                    </button>
+                    <a class="button" href={info().url} download="">
+                      Download the whole log ({info().size} bytes)
+                    </a>
+                  </>
+                )}
+              </Show>
             </div>
             <dl class="facts">
               <dt>Type</dt>

@@ -19,7 +19,7 @@ export function WorkersScreen(): JSX.Element {
   const [tags, { refetch: refetchTags }] = createResource(reconnects, async () => (await ok(api.GET('/api/v3/worker-mgt/tags'))).tags);
   const [openId, setOpenId] = createSignal<string>();
   // The list has no current task or tags; each worker's details fill them in (farms are small:
-  // at most a few hundred workers), refreshed on its events and every few seconds.
+  // at most a few hundred workers), refreshed on its events and, for awake workers, every 10 s.
   const [details, setDetails] = createSignal<Record<string, Schema<'Worker'>>>({});
   const loadDetails = async (ids: string[]) => {
     const queue = [...ids];
@@ -36,10 +36,11 @@ export function WorkersScreen(): JSX.Element {
     const list = settled(workers);
     if (list) void loadDetails(list.map((w) => w.id));
   });
+  // Only awake workers run tasks, so only theirs can change without an event.
   const poll = setInterval(() => {
     const list = settled(workers);
-    if (list && document.visibilityState === 'visible') void loadDetails(list.map((w) => w.id));
-  }, 5000);
+    if (list && document.visibilityState === 'visible') void loadDetails(list.filter((w) => w.status === 'awake').map((w) => w.id));
+  }, 10_000);
   onCleanup(() => clearInterval(poll));
   const stops = [
     onEvent('worker', (event) => {
@@ -136,7 +137,7 @@ export function WorkersScreen(): JSX.Element {
                 <Show when={openId() === worker.id}>
                   <tr>
                     <td colspan="8">
-                      <WorkerDetails id={worker.id} tags={settled(tags) ?? []} />
+                      <WorkerDetails id={worker.id} tags={settled(tags) ?? []} onChanged={() => void loadDetails([worker.id])} />
                     </td>
                   </tr>
                 </Show>
@@ -194,7 +195,7 @@ function WorkerActions(props: { worker: WorkerSummary }): JSX.Element {
   );
 }
 
-function WorkerDetails(props: { id: string; tags: Schema<'WorkerTag'>[] }): JSX.Element {
+function WorkerDetails(props: { id: string; tags: Schema<'WorkerTag'>[]; onChanged: () => void }): JSX.Element {
   const [worker, { refetch }] = createResource(() => props.id, (id) => ok(api.GET('/api/v3/worker-mgt/workers/{worker_id}', { params: { path: { worker_id: id } } })));
   const [schedule, { refetch: refetchSchedule }] = createResource(() => props.id, async (id) => {
     const result = await api.GET('/api/v3/worker-mgt/workers/{worker_id}/sleep-schedule', { params: { path: { worker_id: id } } });
@@ -207,6 +208,7 @@ function WorkerDetails(props: { id: string; tags: Schema<'WorkerTag'>[] }): JSX.
     try {
       await ok(api.POST('/api/v3/worker-mgt/workers/{worker_id}/settags', { params: { path: { worker_id: props.id } }, body: { tag_ids } }));
       void refetch();
+      props.onChanged();
     } catch (error) {
       notify(messageOf(error), 'error');
     }

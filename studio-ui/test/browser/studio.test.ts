@@ -171,6 +171,8 @@ describe('studio in the browser', function () {
     assert.equal(whole.status(), 200);
     assert.match(await whole.text(), /echo done/);
 
+    await page.getByRole('button', { name: 'Show the whole log' }).click();
+    await log.filter({ hasText: 'echo done' }).waitFor();
     await page.getByRole('button', { name: 'Requeue' }).click();
     await page.locator('.status-queued').first().waitFor();
     await worker!.runUntilIdle();

@@ -200,6 +200,9 @@ describe('studio in the browser', function () {
     assert.ok(await page.locator('.last-rendered img').evaluate((img) => (img as HTMLImageElement).naturalWidth > 0), 'the image loads');
     await worker!.expect(204, worker!.complete(task.uuid));
     await page.getByTestId('task-counts').filter({ hasText: '1 completed' }).waitFor();
+    // A cell of the task grid leads to its task.
+    await page.getByTestId('task-grid').getByRole('link', { name: 'echo-1: completed' }).click();
+    await page.getByRole('heading', { name: 'echo-1' }).waitFor();
   });
 
   it('keeps versions with diffs and rollback, and test cases that show what changed', async function () {

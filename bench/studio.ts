@@ -40,7 +40,7 @@ export async function studioBenchmarks(): Promise<BenchRow[]> {
     }
 
     const jobsBytes = await bytesLoaded(page, `${manager.url}/jobs`, FIRST_ROW_SHOWN);
-    const editorBytes = await bytesLoaded(page, `${manager.url}/job-types/new`, "document.querySelector('.monaco-editor') !== null");
+    const editorBytes = await bytesLoaded(page, `${manager.url}/new-job-type`, "document.querySelector('.monaco-editor') !== null");
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
     return [
       { what: `studio: jobs list of ${JOBS.toLocaleString('en')} jobs, navigation to first rows painted (median of ${RUNS})`, figure: `${median(firstRows).toFixed(0)} ms`, goal: '≤ 1000 ms' },

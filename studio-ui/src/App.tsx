@@ -53,6 +53,10 @@ export function App(): JSX.Element {
         <div class="spacer" />
         <FarmStatus />
         <StreamIndicator />
+        {/* The add-on of this manager's own version, served by the manager (artists install it in Blender's preferences). */}
+        <a href="/tablao-addon.zip" download="" class="addon-download">
+          Blender add-on
+        </a>
         <label class="theme">
           <span class="visually-hidden">Colours</span>
           <select value={theme()} onChange={(e) => setTheme(e.currentTarget.value as Theme)} aria-label="Colours">

@@ -17,8 +17,9 @@ describe('studio: routes', () => {
     assert.deepEqual(routeOf('/jobs/abc'), { screen: 'job', jobId: 'abc' });
     assert.deepEqual(routeOf('/tasks/t1'), { screen: 'task', taskId: 't1' });
     assert.deepEqual(routeOf('/job-types/my%20type'), { screen: 'job-type', name: 'my type' });
-    assert.deepEqual(routeOf('/job-types/new', '?from=simple-blender-render'), { screen: 'new-job-type', from: 'simple-blender-render' });
-    assert.deepEqual(routeOf('/job-types/new'), { screen: 'new-job-type' });
+    assert.deepEqual(routeOf('/new-job-type', '?from=simple-blender-render'), { screen: 'new-job-type', from: 'simple-blender-render' });
+    assert.deepEqual(routeOf('/new-job-type'), { screen: 'new-job-type' });
+    assert.deepEqual(routeOf('/job-types/new'), { screen: 'job-type', name: 'new' });
     assert.deepEqual(routeOf('/nowhere/at/all'), { screen: 'not-found', path: '/nowhere/at/all' });
   });
 });

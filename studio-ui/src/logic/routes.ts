@@ -19,7 +19,8 @@ export function routeOf(pathname: string, search = ''): Route {
   if (parts[0] === 'workers' && parts.length === 1) return { screen: 'workers' };
   if (parts[0] === 'setup' && parts.length === 1) return { screen: 'setup' };
   if (parts[0] === 'job-types' && parts.length === 1) return { screen: 'job-types' };
-  if (parts[0] === 'job-types' && parts[1] === 'new' && parts.length === 2) {
+  // Not under /job-types/: a custom job type may well be called "new".
+  if (parts[0] === 'new-job-type' && parts.length === 1) {
     const from = new URLSearchParams(search).get('from');
     return from ? { screen: 'new-job-type', from } : { screen: 'new-job-type' };
   }

@@ -353,7 +353,7 @@ export default function JobTypeStudio(props: { name?: string; from?: string }): 
         <Show when={editable()} fallback={
           <>
             <span class="muted">Read-only</span>
-            <button type="button" onClick={() => navigate(`/job-types/new?from=${encodeURIComponent(name())}`)}>Duplicate to edit</button>
+            <button type="button" onClick={() => navigate(`/new-job-type?from=${encodeURIComponent(name())}`)}>Duplicate to edit</button>
           </>
         }>
           <input type="text" value={saveMessage()} onInput={(e) => setSaveMessage(e.currentTarget.value)} placeholder="What changed (optional)" aria-label="What changed" size="24" />

@@ -29,7 +29,7 @@ export function JobTypesScreen(): JSX.Element {
       <div class="row">
         <h1>Job types</h1>
         <span class="spacer" />
-        <button type="button" class="primary" onClick={() => navigate('/job-types/new')}>
+        <button type="button" class="primary" onClick={() => navigate('/new-job-type')}>
           New job type
         </button>
       </div>
@@ -67,7 +67,7 @@ export function JobTypesScreen(): JSX.Element {
                 <td title={entry.updated}>{shortTime(entry.updated) || '—'}</td>
                 <td>{entry.test_count ?? 0}</td>
                 <td class="row tight">
-                  <button type="button" onClick={() => navigate(`/job-types/new?from=${encodeURIComponent(entry.name)}`)}>
+                  <button type="button" onClick={() => navigate(`/new-job-type?from=${encodeURIComponent(entry.name)}`)}>
                     Duplicate
                   </button>
                   <Show when={entry.editable}>

@@ -1,8 +1,8 @@
 // `tablao start` (what `npm start` runs): the farm on this machine — the manager, on the
 // embedded SQLite database in ./tablao-data, and one local worker that keeps its own data in
 // the manager's data folder (<data>/worker). Ctrl-C stops the worker first (it hands its task
-// back and signs off while the manager still listens), then the manager. The studio joins
-// them when it is built.
+// back and signs off while the manager still listens), then the manager. The manager serves
+// the studio, built by `npm ci`.
 
 import { join } from 'node:path';
 

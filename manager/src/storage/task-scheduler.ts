@@ -153,10 +153,11 @@ export async function findActiveTaskOf(db: Database, workerId: string): Promise<
   // Mostly there is none, and this asks without a join, which SQLite would plan anew each time.
   const active = await queryRows(db, `SELECT t.id FROM tasks t WHERE t.worker_id = ? AND ${ACTIVE_TASK_SQL} LIMIT 1`, [workerId]);
   if (active.length === 0) return undefined;
+  // The worker's active tasks from their small index first: joined as they are, SQLite would walk each job's tasks instead.
   const rows = await queryRows<TaskRow>(
     db,
     `SELECT ${TASK_COLUMNS} FROM tasks t JOIN jobs j ON j.id = t.job_id
-       WHERE t.worker_id = ? AND ${ACTIVE_TASK_SQL} AND j.status ${SCHEDULABLE_JOB_SQL}
+       WHERE t.id IN (SELECT t.id FROM tasks t WHERE t.worker_id = ? AND ${ACTIVE_TASK_SQL}) AND j.status ${SCHEDULABLE_JOB_SQL}
        ORDER BY j.priority DESC, t.priority DESC, j.created_at, j.id, t.index_in_job
        LIMIT 1`,
     [workerId],

@@ -6,33 +6,12 @@ import { JobCompiler } from '../compiler/src/index.ts';
 import { runtimeSource } from '../compiler/src/sandbox/runtime-source.ts';
 import { prepareScript } from '../compiler/src/sandbox/prepare-script.ts';
 import { applySettings } from '../compiler/src/settings/validate.ts';
-import type { JobTypeSource, SubmittedJob } from '../compiler/src/types.ts';
+import type { JobTypeSource } from '../compiler/src/types.ts';
 import { loadJobTypeFile, builtInJobTypesDir } from '../job-types/index.ts';
+import { renderJob } from './render-job.ts';
 import { median, timeAsync, type BenchRow } from './stats.ts';
 
 const ROUNDS = 15;
-
-function renderJob(frames: string): SubmittedJob {
-  return {
-    name: 'bench',
-    type: 'simple-blender-render',
-    priority: 50,
-    submitter_platform: 'linux',
-    settings: {
-      frames,
-      chunk_size: 1,
-      render_output_root: '/render/out',
-      add_path_components: 0,
-      render_output_path: '/render/out/bench/{timestamp}/######',
-      blendfile: '/render/jobs/bench/scene.blend',
-      fps: 24,
-      format: 'PNG',
-      image_file_extension: '.png',
-      has_previews: false,
-      scene: 'Scene',
-    },
-  };
-}
 
 /**
  * The same runtime and script, run in-process in a node:vm context (no isolate), fresh per

@@ -89,29 +89,12 @@ export class TaskLogStore {
 
   /** The log's size in bytes; 0 when there is none yet. */
   async size(jobId: string, taskId: string): Promise<number> {
-    await this.#written(this.file(jobId, taskId));
+    const file = this.file(jobId, taskId);
+    await this.#written(file);
     try {
-      return (await stat(this.file(jobId, taskId))).size;
+      return (await stat(file)).size;
     } catch {
       return 0;
-    }
-  }
-
-  /** Up to `limit` bytes from `offset`; empty past the end or when there is no log. */
-  async read(jobId: string, taskId: string, offset: number, limit: number): Promise<Buffer> {
-    await this.#written(this.file(jobId, taskId));
-    let handle;
-    try {
-      handle = await open(this.file(jobId, taskId), 'r');
-    } catch {
-      return Buffer.alloc(0);
-    }
-    try {
-      const buffer = Buffer.alloc(limit);
-      const { bytesRead } = await handle.read(buffer, 0, limit, offset);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
     }
   }
 
@@ -148,10 +131,11 @@ export class TaskLogStore {
 
   /** Runs `read` on the open log file, or answers `none` when there is no log. */
   async #withFile<T>(jobId: string, taskId: string, none: T, read: (handle: FileHandle) => Promise<T>): Promise<T> {
-    await this.#written(this.file(jobId, taskId));
+    const file = this.file(jobId, taskId);
+    await this.#written(file);
     let handle: FileHandle;
     try {
-      handle = await open(this.file(jobId, taskId), 'r');
+      handle = await open(file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return none;
       throw error;

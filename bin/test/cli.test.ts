@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TABLAO_SCRIPT } from '../launch.ts';
 
-const tablao = fileURLToPath(new URL('../tablao.js', import.meta.url));
 const jobTypes = fileURLToPath(new URL('../../job-types/', import.meta.url));
 
 interface Result {
@@ -16,7 +16,7 @@ interface Result {
 
 function run(...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [tablao, ...args], { env: { ...process.env, TZ: 'UTC' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [TABLAO_SCRIPT, ...args], { env: { ...process.env, TZ: 'UTC' } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TABLAO_SCRIPT } from '../../../bin/launch.ts';
 import {
   echoSleepJob,
   newDataDir,
@@ -18,11 +18,9 @@ import {
   type TestManager,
 } from '../support/test-farm.ts';
 
-const TABLAO = fileURLToPath(new URL('../../../bin/tablao.js', import.meta.url));
-
 function tablao(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [TABLAO, ...args], (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [TABLAO_SCRIPT, ...args], (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
   });
 }
 
@@ -77,7 +75,7 @@ describe('tablao worker', function () {
 
   it('says which manager, Blender and FFmpeg it uses; on SIGTERM it stops its task, hands it back, signs off and exits 0', async () => {
     const dataDir = await newDataDir();
-    const child = spawn(process.execPath, [TABLAO, 'worker', '--manager', manager.url, '--data-dir', dataDir, '--name', 'cli-worker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TABLAO_SCRIPT, 'worker', '--manager', manager.url, '--data-dir', dataDir, '--name', 'cli-worker'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandRunner } from '../../src/commands/command.ts';
 import { commandRunners } from '../../src/commands/index.ts';
 import { DEFAULT_TIMING } from '../../src/worker.ts';
+import { tickingSleep } from '../support/ticking-sleep.ts';
 import { echoSleepJob, jobStatus, removeDataDirs, startManager, startTestWorker, submit, task, taskLog, tasksOf, waitFor, type TestManager, type TestWorker } from '../support/test-farm.ts';
 
 const OUTAGE_SECONDS = Number(process.env.TABLAO_OUTAGE_SECONDS ?? 5);
@@ -31,18 +31,7 @@ describe(`the worker through a ${OUTAGE_SECONDS} s outage of the manager, with i
     manager = await startManager();
     managerDir = manager.dataDir;
     const written: string[] = [];
-    const ticking: CommandRunner = async (context) => {
-      const count = Math.round((Number(context.parameters.duration_in_seconds) * 1000) / TICK_MS);
-      for (let i = 0; i < count; i++) {
-        if (context.signal.aborted) throw new Error('stopped');
-        const line = `tick ${i}`;
-        written.push(line);
-        context.log(line);
-        context.stepCompleted();
-        await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-      }
-    };
-    worker = await startTestWorker(manager.url, { runners: { ...commandRunners, sleep: ticking }, timing: DEFAULT_TIMING });
+    worker = await startTestWorker(manager.url, { runners: { ...commandRunners, sleep: tickingSleep(TICK_MS, () => written) }, timing: DEFAULT_TIMING });
     const jobId = await submit(manager, echoSleepJob('a long outage', { sleep_duration_seconds: OUTAGE_SECONDS + 4 }));
     const sleeping = await waitFor('the sleep task to run', async () => (await tasksOf(manager!, jobId)).find((t) => t.name === 'sleep' && t.status === 'active'));
     await waitFor('the first ticks to reach the manager', async () => (await taskLog(manager!, sleeping.id)).includes('tick 1\n'));

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CommandRunner } from '../../src/commands/command.ts';
 import { commandRunners } from '../../src/commands/index.ts';
 import { QUEUE_FILE_NAME } from '../../src/upstream/update-queue.ts';
 import { startBlackHoleProxy } from '../support/black-hole-proxy.ts';
+import { tickingSleep } from '../support/ticking-sleep.ts';
 import {
   echoSleepJob,
   jobStatus,
@@ -25,23 +25,6 @@ import {
 } from '../support/test-farm.ts';
 
 const TICK_MS = 20;
-
-/** A `sleep` that writes a numbered log line every TICK_MS for its duration; `ticks` records what it wrote, per task. */
-function tickingSleep(ticks: Map<string, string[]>, taskOf: () => string): CommandRunner {
-  return async (context) => {
-    const lines: string[] = [];
-    ticks.set(taskOf(), lines);
-    const count = Math.round((Number(context.parameters.duration_in_seconds) * 1000) / TICK_MS);
-    for (let i = 0; i < count; i++) {
-      if (context.signal.aborted) throw new Error('stopped');
-      const line = `tick ${i}`;
-      lines.push(line);
-      context.log(line);
-      context.stepCompleted();
-      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-    }
-  };
-}
 
 /** What the worker has queued on disk, read beside it. */
 function queuedUpdates(dataDir: string): { task_id: string; payload: string }[] {
@@ -97,7 +80,11 @@ describe('the worker while the manager is away', function () {
     const ticks = new Map<string, string[]>();
     let currentTask = '';
     worker = await startTestWorker(manager!.url, {
-      runners: { ...commandRunners, sleep: tickingSleep(ticks, () => currentTask) },
+      runners: { ...commandRunners, sleep: tickingSleep(TICK_MS, () => {
+        const lines: string[] = [];
+        ticks.set(currentTask, lines);
+        return lines;
+      }) },
       extra: { onCommand: (event, taskId) => event === 'start' && (currentTask = taskId) },
     });
     const jobId = await submit(manager!, job);

@@ -67,6 +67,14 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
   const timeoutChecker = new TimeoutChecker(services, options.timeoutChecks);
   const shamanCollector = new ShamanGarbageCollector(services);
 
+  /** Gives back what the manager holds besides its server and background loops. */
+  const release = async (): Promise<void> => {
+    compiler.dispose();
+    await checkpointer?.stop();
+    await db.destroy();
+    await services.taskLogs.close();
+  };
+
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
@@ -75,9 +83,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
     });
   } catch (error) {
     // Nothing may be left running (the database pool's timers would keep the process alive).
-    compiler.dispose();
-    await checkpointer?.stop();
-    await db.destroy();
+    await release();
     throw error;
   }
   sleepScheduler.start();
@@ -98,10 +104,7 @@ export async function startManager(config: ManagerConfig, options: StartOptions 
       await sleepScheduler.stop();
       await timeoutChecker.stop();
       await shamanCollector.stop();
-      compiler.dispose();
-      await checkpointer?.stop();
-      await db.destroy();
-      await services.taskLogs.close();
+      await release();
     },
   };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { JobCompiler } from '@tablao/compiler';
 import { CompileError, type JobTypeInfo, type JobTypeSource } from '@tablao/compiler';
 import { jobTypeNameOf, loadBuiltInJobTypes } from '@tablao/job-types';
+import { compareText } from '../domain/text-order.ts';
 import type { Database } from '../storage/database.ts';
 import { currentCustomJobType, listCustomJobTypes } from '../storage/job-types.ts';
 
@@ -173,8 +174,4 @@ export function isCustomJobTypeName(name: string): boolean {
 /** Custom job types are named in error messages as if they were files. */
 function customFilename(name: string): string {
   return `${name}.js`;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

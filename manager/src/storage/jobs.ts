@@ -3,6 +3,7 @@
 
 import type { CompiledJob } from '@tablao/compiler';
 import type { JobStatus, TaskStatus } from '../domain/statuses.ts';
+import { compareText } from '../domain/text-order.ts';
 import type { FarmEvent } from '../events/event-bus.ts';
 import { bulkInsert } from './bulk-insert.ts';
 import { isPostgres, type Database } from './database.ts';
@@ -117,10 +118,6 @@ function dependencyRows(tasks: CompiledJob['tasks']): [string, string][] {
   const rows: [string, string][] = [];
   for (const task of tasks) for (const dependency of task.dependencies) rows.push([task.uuid, dependency]);
   return rows.sort(([taskA, depA], [taskB, depB]) => compareText(taskA, taskB) || compareText(depA, depB));
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface JobRow {

@@ -11,8 +11,13 @@
 //   while the manager keeps up with the farm.
 // Every assignment is checked: no task may be handed out twice.
 
-import { readFile } from 'node:fs/promises';
-import { launchManagerProcess, type ManagerProcess } from '../manager/test/support/manager-process.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tablaoLaunchSettings } from '../bin/launch.ts';
+import { launchManagerProcess } from '../manager/test/support/manager-process.ts';
 import { BenchWorker } from './http-worker.ts';
 import { renderJob, submitJob } from './render-job.ts';
 import { percentile, type BenchRow } from './stats.ts';
@@ -57,7 +62,7 @@ export async function dispatchBenchmarks(database: 'sqlite' | 'postgres'): Promi
 
     const handedOut = new Set<string>();
     const duplicates: string[] = [];
-    const phase = (limits: PhaseLimits) => runPhase(manager, workers, limits, handedOut, duplicates);
+    const phase = (limits: PhaseLimits) => runPhase(manager.pid, workers, limits, handedOut, duplicates);
     // The task budget: 100,000 render tasks, never all used, so no worker runs out of work.
     await phase({ durationMs: 2_000, maxAssignments: 5_000 }); // warm-up
     const flat = await phase({ durationMs: PHASE_SECONDS * 1000, maxAssignments: 50_000 });
@@ -66,9 +71,17 @@ export async function dispatchBenchmarks(database: 'sqlite' | 'postgres'): Promi
     const pace = flatRate >= goal.rate * 1.1 ? goal.rate : Math.floor(flatRate * 0.8);
     const paced = await phase({ durationMs: Math.min(PHASE_SECONDS, 10) * 1000, maxAssignments: 35_000, rate: pace });
     if (duplicates.length > 0) throw new Error(`${duplicates.length} tasks were handed out twice, e.g. ${duplicates[0]}`);
+    for (const worker of workers.splice(0)) worker.close();
+    const floor = database === 'sqlite' ? await floorRate() : undefined;
 
     return [
       { what: `dispatch: assignments/s, ${WORKERS} workers flat out (${database})`, figure: `${flatRate.toFixed(0)}/s`, goal: `≥ ${goal.rate}/s` },
+      ...(floor === undefined
+        ? []
+        : [
+            { what: 'dispatch: floor now: bare node:http + SQLite claim and completion, same workers', figure: `${floor.toFixed(0)}/s` },
+            { what: 'dispatch: manager / floor, flat out (sqlite)', figure: `${((100 * flatRate) / floor).toFixed(0)}%` },
+          ]),
       { what: `dispatch: p50 / p99 of the task request, flat out (${database})`, figure: `${ms(percentile(flat.latencies, 50))} / ${ms(percentile(flat.latencies, 99))}` },
       {
         what: `dispatch: p50 / p99 of the task request at ${pace}/s (${database})`,
@@ -85,14 +98,46 @@ export async function dispatchBenchmarks(database: 'sqlite' | 'postgres'): Promi
   }
 }
 
-async function runPhase(manager: ManagerProcess, workers: BenchWorker[], limits: PhaseLimits, handedOut: Set<string>, duplicates: string[]): Promise<PhaseResult> {
+/**
+ * Assignments per second of floor-server.ts, flat out, with the same workers and the same task
+ * budget: what this machine allows at the moment for two requests and two transactions a cycle.
+ */
+async function floorRate(): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'tablao-floor-'));
+  const launch = tablaoLaunchSettings();
+  const server = spawn(process.execPath, [...launch.nodeOptions, new URL('./floor-server.ts', import.meta.url).pathname, join(dir, 'floor.sqlite'), '100000'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...launch.env },
+  });
+  const workers: BenchWorker[] = [];
+  try {
+    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+    const port = /listening on (\d+)/.exec(line.toString())?.[1];
+    if (!port) throw new Error(`the floor server did not start: ${line.toString()}`);
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < WORKERS; i++) workers.push(await BenchWorker.start(url, `floor-${i + 1}`, TASK_TYPES));
+    const handedOut = new Set<string>();
+    const duplicates: string[] = [];
+    await runPhase(server.pid!, workers, { durationMs: 2_000, maxAssignments: 5_000 }, handedOut, duplicates);
+    const flat = await runPhase(server.pid!, workers, { durationMs: Math.min(PHASE_SECONDS, 10) * 1000, maxAssignments: 90_000 }, handedOut, duplicates);
+    if (duplicates.length > 0) throw new Error(`the floor server handed out ${duplicates.length} tasks twice`);
+    return flat.assignments / flat.seconds;
+  } finally {
+    for (const worker of workers) worker.close();
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runPhase(pid: number, workers: BenchWorker[], limits: PhaseLimits, handedOut: Set<string>, duplicates: string[]): Promise<PhaseResult> {
   const latencies: number[] = [];
   let assignments = 0;
   let empty = 0;
   const start = performance.now();
   const end = start + limits.durationMs;
   const cpuBefore = process.cpuUsage();
-  const managerBefore = await processCpuSeconds(manager.pid);
+  const managerBefore = await processCpuSeconds(pid);
   // Each worker's own cycle, when paced: all of them together make `rate` cycles per second.
   const interval = limits.rate === undefined ? 0 : (workers.length / limits.rate) * 1000;
 
@@ -128,7 +173,7 @@ async function runPhase(manager: ManagerProcess, workers: BenchWorker[], limits:
     latencies,
     empty,
     clientCpu: (cpu.user + cpu.system) / 1e6 / seconds,
-    managerCpu: ((await processCpuSeconds(manager.pid)) - managerBefore) / seconds,
+    managerCpu: ((await processCpuSeconds(pid)) - managerBefore) / seconds,
   };
 }
 

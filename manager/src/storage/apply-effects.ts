@@ -16,10 +16,15 @@ export interface AppliedEffects {
   taskLogLines: { jobId: string; taskId: string; line: string }[];
   /** Events to publish after commit. */
   events: FarmEvent[];
+  /**
+   * Writes of task logs started during the transaction (a worker's lines, before the manager's
+   * own): the caller is answered once they are done, but the transaction does not wait for them.
+   */
+  logWrites: Promise<void>[];
 }
 
 export function emptyApplied(): AppliedEffects {
-  return { taskLogLines: [], events: [] };
+  return { taskLogLines: [], events: [], logWrites: [] };
 }
 
 export async function applyEffects(

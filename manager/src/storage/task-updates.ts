@@ -160,8 +160,8 @@ export async function applyWorkerTaskUpdate(
       const firstEvent = applied.events.length;
       await markWorkerSeen(trx, worker, now);
       if (decision.log !== undefined) {
-        // Before any status change: the worker's lines likely explain it, and the manager's come after commit.
-        await services.taskLogs.append(jobId, taskId, decision.log);
+        // Before the manager's lines about a status change (written after commit): the worker's likely explain it.
+        applied.logWrites.push(services.taskLogs.append(jobId, taskId, decision.log));
       }
       const change = decision.statusChange;
       // A status change carries the activity along (and ends the task's time as active, so

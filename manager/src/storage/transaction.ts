@@ -23,7 +23,15 @@ export async function inTransaction<T>(
   const applied = emptyApplied();
   const now = timestamp(services.clock);
   const run = (trx: Database) => work(trx, applied, now);
-  const result = isPostgres(services.db) ? await services.db.transaction(run) : await lightSqliteTransaction(services.db, run);
+  let result: T;
+  try {
+    result = isPostgres(services.db) ? await services.db.transaction(run) : await lightSqliteTransaction(services.db, run);
+  } catch (error) {
+    // The transaction's error is the one to report; a log write's failure is then moot.
+    for (const write of applied.logWrites) write.catch(() => undefined);
+    throw error;
+  }
+  await Promise.all(applied.logWrites);
   for (const { jobId, taskId, lines } of consecutiveLinesPerTask(applied.taskLogLines)) {
     await services.taskLogs.appendManagerLines(jobId, taskId, lines, now);
   }

@@ -4,6 +4,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
 import { migrationSource } from './migration-source.ts';
 import { cachePreparedStatements, type PreparingConnection } from './statement-cache.ts';
@@ -42,9 +43,30 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   return db;
 }
 
+const readers = new WeakMap<Knex.Client, BetterSqlite3.Database>();
+
+/**
+ * A read-only connection to the SQLite file, for statements outside any transaction: they read
+ * what was committed without waiting for the one writing connection, which a group of
+ * transactions may hold (light-transaction.ts). Undefined for PostgreSQL and a database in memory.
+ */
+export function sqliteReader(db: Database): BetterSqlite3.Database | undefined {
+  let reader = readers.get(db.client);
+  if (reader === undefined) {
+    const file = (db.client.config.connection as { filename?: string } | undefined)?.filename;
+    if (isPostgres(db) || file === undefined || sqliteFileOf(file) === undefined) return undefined;
+    reader = new BetterSqlite3(file, { fileMustExist: true });
+    reader.pragma('busy_timeout = 20000');
+    reader.pragma('query_only = ON');
+    cachePreparedStatements(reader as unknown as PreparingConnection);
+    readers.set(db.client, reader);
+  }
+  return reader;
+}
+
 function openSqlite(file: string): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return knex({
+  const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
@@ -65,4 +87,13 @@ function openSqlite(file: string): Database {
       },
     },
   });
+  const client = db.client as Knex.Client & { destroy(callback?: unknown): Promise<void> };
+  const destroy = client.destroy.bind(client);
+  // Closing the database closes its reader too.
+  client.destroy = (callback?: unknown) => {
+    readers.get(client)?.close();
+    readers.delete(client);
+    return destroy(callback);
+  };
+  return db;
 }

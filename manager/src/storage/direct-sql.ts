@@ -4,11 +4,13 @@
 // connection, or on one taken from knex's pool for the statement. SQLite gets them prepared
 // once (statement-cache.ts); PostgreSQL gets `$1…` placeholders.
 //
+// On SQLite, reading statements outside a transaction run on a read-only connection of their own.
+//
 // Only for fixed texts written with `?` placeholders (none inside string literals) and plain
 // values; anything else goes through knex. Listeners of knex's `query` event hear of these too.
 
 import type { Knex } from 'knex';
-import { isPostgres, type Database } from './database.ts';
+import { isPostgres, sqliteReader, type Database } from './database.ts';
 
 export type SqlValue = string | number | boolean | null;
 
@@ -51,6 +53,8 @@ async function execute(db: Database, sql: string, values: readonly SqlValue[]): 
     if (trx.isCompleted()) throw new Error(`a statement after its transaction ended: ${sql}`);
     return run(await connectionOf(trx));
   }
+  const reader = postgres ? undefined : sqliteReader(db);
+  if (reader && (reader.prepare(sql) as unknown as SqliteStatement).reader) return onSqlite(reader as unknown as SqliteConnection, sql, values);
   const connection: unknown = await db.client.acquireConnection();
   try {
     return await run(connection);

@@ -55,6 +55,8 @@ export function sqliteReader(db: Database): BetterSqlite3.Database | undefined {
   if (reader === undefined) {
     const file = (db.client.config.connection as { filename?: string } | undefined)?.filename;
     if (isPostgres(db) || file === undefined || sqliteFileOf(file) === undefined) return undefined;
+    // Not opened read-only: such a connection cannot always take a WAL read mark of its own and
+    // then sleeps in SQLite's busy handler, on the event loop. query_only keeps it from writing.
     reader = new BetterSqlite3(file, { fileMustExist: true });
     reader.pragma('busy_timeout = 20000');
     reader.pragma('query_only = ON');

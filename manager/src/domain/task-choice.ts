@@ -1,5 +1,6 @@
 import { isJobSchedulable, isTaskSchedulable } from './statuses.ts';
 import type { JobStatus, TaskStatus } from './statuses.ts';
+import { compareText } from './text-order.ts';
 
 // Which task a worker gets when it asks for work. The database does the same in one SQL query;
 // this module is the reference, and its tests are the cases that query is tested against.
@@ -79,7 +80,7 @@ export function compareForDispatch(a: DispatchTask, b: DispatchTask): number {
     b.job.priority - a.job.priority ||
     b.priority - a.priority ||
     a.job.createdAt - b.job.createdAt ||
-    compareStrings(a.job.id, b.job.id) ||
+    compareText(a.job.id, b.job.id) ||
     a.indexInJob - b.indexInJob
   );
 }
@@ -105,7 +106,3 @@ export function chooseTaskFor(worker: DispatchWorker, tasks: readonly DispatchTa
   return best === undefined ? { kind: 'none' } : { kind: 'assign', task: best };
 }
 
-function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}

@@ -254,7 +254,8 @@ export async function claimTask(db: Database, activation: SetTaskStatus, workerI
   const claimed = await changeRows(
     db,
     `UPDATE tasks SET worker_id = ?, status = 'active', last_touched_at = ?, updated_at = ?
-     WHERE id = ? AND status ${sqlList(SCHEDULABLE_TASK_STATUSES)} AND job_id IN (SELECT id FROM jobs WHERE status ${SCHEDULABLE_JOB_SQL})`,
+     WHERE id = ? AND status ${sqlList(SCHEDULABLE_TASK_STATUSES)}
+       AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = tasks.job_id AND j.status ${SCHEDULABLE_JOB_SQL})`,
     [workerId, now, now, activation.taskId],
   );
   return claimed === 1;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S UV_USE_IO_URING=0 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=8 --heap-growing-percent=50
+#!/usr/bin/env -S UV_USE_IO_URING=0 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 node --max-semi-space-size=8 --heap-growing-percent=50
 // The `tablao` command. Plain JavaScript so that an old Node.js can still say what is wrong.
 // The first line tunes memory for a long-running service (bin/launch.ts explains; it reads that
 // line to start Tablao's processes the same way).

@@ -126,8 +126,11 @@ async function runGroup(connection: SqliteConnection, members: Queued[], db: Dat
   for (const [member, result] of committed) member.resolve(result);
 }
 
-/** A Database for one member of a group: its statements run on the group's connection until it ends. */
-function transactionOn(db: Database, connection: SqliteConnection): { db: Database; end(): void } {
+/**
+ * A Database for one transaction on `connection` (a member of a group on SQLite): its
+ * statements run there until it ends.
+ */
+export function transactionOn(db: Database, connection: unknown): { db: Database; end(): void } {
   let completed = false;
   const trx = Object.assign((table: string) => db(table).connection(connection), {
     client: db.client,

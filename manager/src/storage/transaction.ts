@@ -8,6 +8,7 @@ import type { TaskLogStore } from '../task-logs/task-log-store.ts';
 import { emptyApplied, type AppliedEffects } from './apply-effects.ts';
 import { isPostgres, type Database } from './database.ts';
 import { lightSqliteTransaction } from './light-transaction.ts';
+import { lightPostgresTransaction } from './pg-transaction.ts';
 
 export interface TransactionServices {
   db: Database;
@@ -25,7 +26,7 @@ export async function inTransaction<T>(
   const run = (trx: Database) => work(trx, applied, now);
   let result: T;
   try {
-    result = isPostgres(services.db) ? await services.db.transaction(run) : await lightSqliteTransaction(services.db, run);
+    result = isPostgres(services.db) ? await lightPostgresTransaction(services.db, run) : await lightSqliteTransaction(services.db, run);
   } catch (error) {
     // The transaction's error is the one to report; a log write's failure is then moot.
     for (const write of applied.logWrites) write.catch(() => undefined);

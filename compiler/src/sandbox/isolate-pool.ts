@@ -23,6 +23,14 @@ import { RUNTIME_FILENAME, runtimeSource } from './runtime-source.ts';
 // optimised, so it is set before any isolate exists.
 setFlagsFromString('--no-concurrent-osr');
 
+// A service's launch line gives its main heap 8 MB semi-spaces (bin/launch.ts), and V8 applies
+// that flag to every isolate created later as well, over the young generation isolated-vm sizes
+// from the memory limit. A compile isolate does better with a small one: 2 MB semi-spaces make
+// a 10,000-task compile's isolate ≈ 10 MB smaller, which is also memory V8 keeps for 8 s after
+// the isolate is disposed, and cost no speed (that compile ≈ 215 → 190 ms of CPU, measured
+// alternately). The flag is read when an isolate is created: the main heap keeps its 8 MB.
+setFlagsFromString('--max-semi-space-size=2');
+
 export interface IsolateSlot {
   isolate: ivm.Isolate;
   runtime: ivm.Script;

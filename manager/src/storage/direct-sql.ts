@@ -4,7 +4,8 @@
 // connection, or on one taken from knex's pool for the statement. SQLite gets them prepared
 // once (statement-cache.ts); PostgreSQL gets `$1…` placeholders.
 //
-// On SQLite, reading statements outside a transaction run on a read-only connection of their own.
+// On SQLite, reading statements outside a transaction run on a reading connection of their own
+// (database.ts's sqliteReader).
 //
 // Only for fixed texts written with `?` placeholders (none inside string literals) and plain
 // values; anything else goes through knex. Listeners of knex's `query` event hear of these too.
@@ -53,8 +54,8 @@ async function execute(db: Database, sql: string, values: readonly SqlValue[]): 
     if (trx.isCompleted()) throw new Error(`a statement after its transaction ended: ${sql}`);
     return run(await connectionOf(trx));
   }
-  const reader = postgres ? undefined : sqliteReader(db);
-  if (reader && (reader.prepare(sql) as unknown as SqliteStatement).reader) return onSqlite(reader as unknown as SqliteConnection, sql, values);
+  const read = postgres ? undefined : (sqliteReader(db) as unknown as SqliteConnection | undefined)?.prepare(sql);
+  if (read?.reader) return runSqlite(read, values);
   const connection: unknown = await db.client.acquireConnection();
   try {
     return await run(connection);
@@ -86,7 +87,10 @@ export async function connectionOf(trx: Knex.Transaction): Promise<unknown> {
 }
 
 function onSqlite(connection: SqliteConnection, sql: string, values: readonly SqlValue[]): Outcome {
-  const statement = connection.prepare(sql);
+  return runSqlite(connection.prepare(sql), values);
+}
+
+function runSqlite(statement: SqliteStatement, values: readonly SqlValue[]): Outcome {
   const bound = values.map((value) => (typeof value === 'boolean' ? Number(value) : value));
   if (statement.reader) return { rows: statement.all(bound), changes: 0 };
   return { rows: [], changes: statement.run(bound).changes };

@@ -25,23 +25,16 @@ db.transaction(() => {
   for (let i = 0; i < Number(taskCount); i++) insert.run(randomUUID(), i);
 })();
 
-const begin = db.prepare('BEGIN IMMEDIATE');
-const commit = db.prepare('COMMIT');
 const next = db.prepare(`SELECT id FROM tasks WHERE status = 'queued' ORDER BY idx LIMIT 1`);
 const claim = db.prepare(`UPDATE tasks SET status = 'active', worker_id = ?, updated_at = ? WHERE id = ? AND status = 'queued'`);
 const complete = db.prepare(`UPDATE tasks SET status = ?, updated_at = ? WHERE id = ? AND worker_id = ?`);
-
-function inTransaction<T>(work: () => T): T {
-  begin.run();
-  try {
-    const result = work();
-    commit.run();
-    return result;
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
-}
+// Each one BEGIN IMMEDIATE … COMMIT, as the manager's transactions are.
+const claimNext = db.transaction((workerId: string): string | undefined => {
+  const row = next.get() as { id: string } | undefined;
+  if (row) claim.run(workerId, new Date().toISOString(), row.id);
+  return row?.id;
+}).immediate;
+const completeTask = db.transaction((status: string, taskId: string, workerId: string): number => complete.run(status, new Date().toISOString(), taskId, workerId).changes).immediate;
 
 function reply(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
@@ -66,17 +59,13 @@ const server = createServer((req, res) => {
     if (url === '/api/v3/worker/sign-on') return reply(res, 200, { status_requested: 'awake' });
     if (url === '/api/v3/worker/state-changed') return reply(res, 204);
     if (url === '/api/v3/worker/task') {
-      const taskId = inTransaction(() => {
-        const row = next.get() as { id: string } | undefined;
-        if (row) claim.run(workerOf(req), new Date().toISOString(), row.id);
-        return row?.id;
-      });
+      const taskId = claimNext(workerOf(req));
       return taskId === undefined ? reply(res, 204) : reply(res, 200, { uuid: taskId, status: 'active' });
     }
     const taskId = /^\/api\/v3\/worker\/task\/([0-9a-f-]+)$/.exec(url)?.[1];
     if (taskId) {
       const update = JSON.parse(Buffer.concat(chunks).toString()) as { taskStatus: string };
-      const changed = inTransaction(() => complete.run(update.taskStatus, new Date().toISOString(), taskId, workerOf(req)).changes);
+      const changed = completeTask(update.taskStatus, taskId, workerOf(req));
       return reply(res, changed === 1 ? 204 : 409);
     }
     reply(res, 404);

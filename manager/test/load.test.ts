@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { launchManagerProcess, type ManagerProcess } from './support/manager-process.ts';
 import { SimulatedWorker, type AssignedTask, type WorkerResponse } from './support/simulated-worker.ts';
+import { echoSubmission } from './support/submissions.ts';
 import { describeOnEachDatabase, POSTGRES_URL } from './support/test-manager.ts';
 
 const SECONDS = Number(process.env.TABLAO_LOAD_SECONDS ?? 10);
@@ -50,16 +51,6 @@ function renderJob(n: number) {
   };
 }
 
-function echoJob(n: number) {
-  return {
-    name: `load echo ${n}`,
-    type: 'echo-sleep-test',
-    priority: 50,
-    submitter_platform: 'linux',
-    settings: { message: `load ${n}`, sleep_repeats: 4, sleep_duration_seconds: 0 },
-  };
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeOnEachDatabase('the farm under load', function (database) {
@@ -90,7 +81,7 @@ describeOnEachDatabase('the farm under load', function (database) {
 
     const submitter = (async () => {
       for (let n = 0; Date.now() < deadline; n++) {
-        const job = n % 2 === 0 ? renderJob(n) : echoJob(n);
+        const job = n % 2 === 0 ? renderJob(n) : echoSubmission({ name: `load echo ${n}`, settings: { message: `load ${n}`, sleep_repeats: 4, sleep_duration_seconds: 0 } });
         const response = await fetch(`${url}/api/v3/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job) });
         const text = await response.text();
         if (response.status === 200) tally.submitted.push((JSON.parse(text) as { id: string }).id);
